@@ -1,0 +1,162 @@
+"""Learning-rate schedules of the reports.
+
+The four learning-rate options of report `scratch_mlp` (constant, step, exponential and t-fraction
+decay) and the epoch-based multiplier schedules of report `lenet5` ("epochs 120-140 at 0.5x,
+140-150 at 0.1x"). Each is a `keras.optimizers.schedules.LearningRateSchedule`: a Keras optimizer
+takes it as `learning_rate`, and `kerasdl.scratch.SGD` calls it with the step (or epoch) index.
+"""
+
+import math
+
+import keras
+from keras import ops
+
+
+def _check_positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"`{name}` must be a positive number, got {value!r}")
+    if math.isinf(value):
+        raise ValueError(f"`{name}` must be finite, got {value!r}")
+
+
+def _check_non_negative(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ValueError(f"`{name}` must be a non-negative number, got {value!r}")
+    if math.isinf(value):
+        raise ValueError(f"`{name}` must be finite, got {value!r}")
+
+
+class _Decay(keras.optimizers.schedules.LearningRateSchedule):
+    """Shared argument checks and config of the `scratch_mlp` decays."""
+
+    def __init__(self, initial_learning_rate, decay_rate):
+        _check_positive("initial_learning_rate", initial_learning_rate)
+        _check_non_negative("decay_rate", decay_rate)
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.decay_rate = float(decay_rate)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_rate": self.decay_rate,
+        }
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class StepDecay(_Decay):
+    """Step decay: `lr0 * decay_rate ** floor(i / step_length)` (report `scratch_mlp`, `step_decay`).
+
+    The report's printed formula is garbled (REPORTS.md); this is the standard step decay it names.
+
+    Args:
+        initial_learning_rate: lr0, a positive float.
+        decay_rate: factor applied every `step_length` steps, in [0, inf).
+        step_length: number of steps between two decays, a positive integer.
+
+    Example:
+    >>> float(StepDecay(0.1, 0.5, step_length=10)(25))
+    0.025
+    """
+
+    def __init__(self, initial_learning_rate, decay_rate, step_length):
+        super().__init__(initial_learning_rate, decay_rate)
+        if isinstance(step_length, bool) or not isinstance(step_length, int) or step_length < 1:
+            raise ValueError(f"`step_length` must be a positive integer, got {step_length!r}")
+        self.step_length = step_length
+
+    def __call__(self, step):
+        exponent = ops.floor(ops.cast(step, "float32") / self.step_length)
+        return self.initial_learning_rate * ops.power(self.decay_rate, exponent)
+
+    def get_config(self):
+        return {**super().get_config(), "step_length": self.step_length}
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class ExponentialDecay(_Decay):
+    """Exponential decay: `lr0 * exp(-decay_rate * i)` (report `scratch_mlp`, `exp_decay`).
+
+    Unlike `keras.optimizers.schedules.ExponentialDecay` (`lr0 * rate ** (i / steps)`), the rate is
+    the coefficient in the exponent, as in the report's Table 3.
+
+    Args:
+        initial_learning_rate: lr0, a positive float.
+        decay_rate: the coefficient of `i` in the exponent, in [0, inf).
+    """
+
+    def __call__(self, step):
+        return self.initial_learning_rate * ops.exp(-self.decay_rate * ops.cast(step, "float32"))
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class TFracDecay(_Decay):
+    """t-fraction (inverse-time) decay: `lr0 / (1 + decay_rate * i)` (report `scratch_mlp`).
+
+    Args:
+        initial_learning_rate: lr0, a positive float.
+        decay_rate: the coefficient of `i` in the denominator, in [0, inf).
+    """
+
+    def __call__(self, step):
+        return self.initial_learning_rate / (1.0 + self.decay_rate * ops.cast(step, "float32"))
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class EpochMultiplier(keras.optimizers.schedules.LearningRateSchedule):
+    """Piecewise-constant multiples of a base rate by epoch (report `lenet5`).
+
+    Epoch `e` (0-based) trains at `initial_learning_rate * multipliers[k]`, where `k` is the number
+    of `boundaries` that are `<= e`, and at the plain rate before the first boundary. The lenet5
+    CIFAR-10 "schedule 1" (epochs 120-140 at 0.5x, 140-150 at 0.1x) is
+    `EpochMultiplier(lr, steps_per_epoch, boundaries=(120, 140), multipliers=(0.5, 0.1))`.
+
+    Args:
+        initial_learning_rate: the base rate, a positive float.
+        steps_per_epoch: optimizer steps in one epoch, a positive integer.
+        boundaries: increasing epoch indices at which a new multiplier starts.
+        multipliers: one positive factor per boundary.
+    """
+
+    def __init__(self, initial_learning_rate, steps_per_epoch, boundaries, multipliers):
+        _check_positive("initial_learning_rate", initial_learning_rate)
+        if (
+            isinstance(steps_per_epoch, bool)
+            or not isinstance(steps_per_epoch, int)
+            or steps_per_epoch < 1
+        ):
+            raise ValueError(
+                f"`steps_per_epoch` must be a positive integer, got {steps_per_epoch!r}"
+            )
+        boundaries, multipliers = tuple(boundaries), tuple(multipliers)
+        if len(boundaries) != len(multipliers) or not boundaries:
+            raise ValueError(
+                "`boundaries` and `multipliers` must be non-empty and of equal length, got "
+                f"{boundaries!r} and {multipliers!r}"
+            )
+        if any(not isinstance(b, int) or b < 0 for b in boundaries) or list(boundaries) != sorted(
+            set(boundaries)
+        ):
+            raise ValueError(
+                f"`boundaries` must be strictly increasing non-negative integers, got {boundaries!r}"
+            )
+        for m in multipliers:
+            _check_positive("multipliers", m)
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.steps_per_epoch = steps_per_epoch
+        self.boundaries = boundaries
+        self.multipliers = tuple(float(m) for m in multipliers)
+
+    def __call__(self, step):
+        epoch = ops.floor(ops.cast(step, "float32") / self.steps_per_epoch)
+        factor = ops.convert_to_tensor(1.0)
+        for boundary, multiplier in zip(self.boundaries, self.multipliers):
+            factor = ops.where(epoch >= boundary, multiplier, factor)
+        return self.initial_learning_rate * factor
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "steps_per_epoch": self.steps_per_epoch,
+            "boundaries": list(self.boundaries),
+            "multipliers": list(self.multipliers),
+        }

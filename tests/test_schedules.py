@@ -1,0 +1,58 @@
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from kerasdl import schedules
+
+
+@pytest.mark.parametrize("step", [0, 1, 7, 250, 10_000])
+def test_decays_match_formulas(step):
+    assert float(schedules.StepDecay(0.1, 0.5, step_length=10)(step)) == pytest.approx(
+        0.1 * 0.5 ** math.floor(step / 10), rel=1e-6
+    )
+    assert float(schedules.ExponentialDecay(0.8, 0.0002)(step)) == pytest.approx(
+        0.8 * math.exp(-0.0002 * step), rel=1e-6
+    )
+    assert float(schedules.TFracDecay(0.1, 0.01)(step)) == pytest.approx(0.1 / (1 + 0.01 * step), rel=1e-6)
+
+
+def test_epoch_multiplier():
+    sched = schedules.EpochMultiplier(0.01, steps_per_epoch=3, boundaries=(120, 140), multipliers=(0.5, 0.1))
+    got = [float(sched(epoch * 3 + 1)) for epoch in (0, 119, 120, 139, 140, 149)]
+    np.testing.assert_allclose(got, [0.01, 0.01, 0.005, 0.005, 0.001, 0.001], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "sched",
+    [
+        schedules.StepDecay(0.1, 0.5, 3),
+        schedules.ExponentialDecay(0.8, 2e-4),
+        schedules.TFracDecay(0.03, 1e-3),
+        schedules.EpochMultiplier(0.01, 469, (100,), (0.5,)),
+    ],
+)
+def test_round_trip_through_an_optimizer(sched):
+    opt = keras.optimizers.SGD(learning_rate=sched)
+    restored = keras.optimizers.deserialize(keras.optimizers.serialize(opt))
+    assert float(restored.learning_rate) == pytest.approx(float(sched(0)))
+    assert type(restored._learning_rate) is type(sched)
+    assert restored._learning_rate.get_config() == sched.get_config()
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda: schedules.TFracDecay(0, 0.1),
+        lambda: schedules.TFracDecay(0.1, -1),
+        lambda: schedules.ExponentialDecay("0.1", 0.1),
+        lambda: schedules.StepDecay(0.1, 0.5, 0),
+        lambda: schedules.EpochMultiplier(0.1, 10, (5, 3), (0.5, 0.1)),
+        lambda: schedules.EpochMultiplier(0.1, 10, (5,), (0.5, 0.1)),
+        lambda: schedules.EpochMultiplier(0.1, 0, (5,), (0.5,)),
+    ],
+)
+def test_bad_arguments(factory):
+    with pytest.raises(ValueError):
+        factory()
