@@ -1,0 +1,183 @@
+"""The command line of `python -m reproduce` and of each `reproduce/<report>.py` script.
+
+    python -m reproduce list
+    python -m reproduce REPORT [TABLE ...] [--profile P] [--trials N] [--epochs N]
+                        [--data-dir DIR] [--out DIR] [--seed S] [--quiet]
+    python -m reproduce all [--profile P] ...
+
+Bad arguments print one line naming the problem and the valid choices, and exit with status 2;
+so does missing data (one paragraph saying what was tried and how to supply the files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from kerasdl.data import DataError
+from kerasdl.runner.execute import check_overrides
+from kerasdl.runner.run import run_table
+from kerasdl.runner.spec import PROFILES, Report
+
+
+class UsageError(Exception):
+    """A bad command line; its message is the one line printed."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def data_folder(text: str) -> str:
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text!r} does not exist")
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text!r} is not readable")
+    return text
+
+
+def out_folder(text: str) -> str:
+    if Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} exists and is not a directory")
+    return text
+
+
+def setting(text: str) -> tuple:
+    """`key=value`; the value is read as JSON when it parses (numbers, true, null), else a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
+def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
+    p = _Parser(prog=prog, description="Re-run a report's tables beside the paper's numbers.")
+    if reports:
+        p.add_argument("report", help="a report id, 'all', or 'list'")
+    p.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
+    p.add_argument("--profile", default="fast", help=f"one of {', '.join(PROFILES)} (default fast)")
+    p.add_argument("--trials", type=positive_int, help="trials per row (overrides the profile)")
+    p.add_argument("--epochs", type=positive_int, help="epochs per trial (overrides the profile)")
+    p.add_argument("--data-dir", type=data_folder, help="folder with local data files (else $KERASDL_DATA_DIR, then tfds)")
+    p.add_argument("--out", type=out_folder, default="results", help="results folder (default results/)")
+    p.add_argument("--seed", type=integer, default=0, help="seed of the first trial (trial i uses seed+i)")
+    p.add_argument("--set", type=setting, action="append", default=[], metavar="KEY=VALUE", help="override a row setting, e.g. backend=keras (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def describe(reports: Sequence[Report]) -> str:
+    lines = []
+    for report in reports:
+        lines.append(f"{report.id}: {report.title}  [{report.source}]")
+        for table in report.tables:
+            data = table.data or "none (no data set)"
+            lines.append(f"  {table.name:<32} {table.title}  (data: {data})")
+        for profile in PROFILES:
+            settings = ", ".join(f"{k}={v}" for k, v in report.profiles[profile].items())
+            lines.append(f"  profile {profile}: {settings}")
+    lines.append(
+        "Data sets are read from --data-dir or $KERASDL_DATA_DIR (<name>.npz or the official raw "
+        "files), else through tensorflow-datasets; 'disk' is generated."
+    )
+    return "\n".join(lines)
+
+
+def _select(report: Report, names: Sequence[str]):
+    valid = [t.name for t in report.tables]
+    for name in names:
+        if name not in valid:
+            raise UsageError(f"unknown table {name!r} for report {report.id!r}; choose from: {', '.join(valid)}")
+    return [report.table(n) for n in names] if names else list(report.tables)
+
+
+def main(
+    argv: Sequence[str] | None,
+    load: Callable[[str], Report],
+    report_ids: Sequence[str],
+    prog: str = "reproduce",
+    only: str | None = None,
+) -> int:
+    """Run the command line; `load(id)` gives a report, `only` fixes it (a report's own script)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser(prog, reports=only is None).parse_args(argv)
+        if only is not None:
+            args.report = only
+        if args.profile not in PROFILES:
+            raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
+        choices = ["list", "all", *report_ids]
+        if args.report not in choices:
+            raise UsageError(f"unknown report {args.report!r}; choose from: {', '.join(choices)}")
+        if args.report == "list":
+            print(describe([load(r) for r in report_ids]))
+            return 0
+        if args.report == "all" and args.tables:
+            raise UsageError("'all' takes no table names")
+        reports = [load(r) for r in (report_ids if args.report == "all" else [args.report])]
+        jobs = [(report, table) for report in reports for table in _select(report, args.tables)]
+        for report, table in jobs:
+            check_overrides(report, table, args.profile, dict(args.set))
+    except (UsageError, ValueError) as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 2
+    try:
+        for report, table in jobs:
+            run_table(
+                report,
+                table,
+                args.profile,
+                out=args.out,
+                seed=args.seed,
+                trials=args.trials,
+                epochs=args.epochs,
+                data_dir=args.data_dir,
+                overrides=dict(args.set),
+                quiet=args.quiet,
+            )
+    except DataError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\n{prog}: interrupted; finished trials are saved under {args.out}/, run the same command to resume", file=sys.stderr)
+        return 130
+    return 0
+
+
+def load_report(report_id: str) -> Report:
+    """The `REPORT` of module `reproduce.<report_id>`."""
+    return importlib.import_module(f"reproduce.{report_id}").REPORT
+
+
+def script(report: Report) -> None:
+    """The entry point of `python reproduce/<report>.py`: the same options, the report fixed."""
+    sys.exit(main(sys.argv[1:], lambda _: report, [report.id], prog=report.id, only=report.id))

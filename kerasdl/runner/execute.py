@@ -1,0 +1,208 @@
+"""Run a table: every row for N seeded trials, skipping the trials already on disk.
+
+Trial `i` of every row uses seed `seed + i`, so rows are compared on the same seeds and a re-run
+with the same seed gives the same numbers. Each finished trial is written at once (see
+`kerasdl.runner.store`); an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import keras
+
+import kerasdl
+from kerasdl import data as kdata
+from kerasdl.runner.spec import Report, Row, Table
+from kerasdl.runner.store import TrialStore
+
+
+@dataclasses.dataclass
+class TrialResult:
+    """What a trial function returns.
+
+    Args:
+        metrics: one number per table column (columns a trial cannot measure may be left out).
+        history: per-epoch curves (`loss`, `val_accuracy`, ...), kept for the figures.
+        diverged_epoch: the epoch (1-based) at which the loss became NaN or infinite, if it did;
+            the metrics then describe the trial up to that epoch.
+        extra: anything else worth keeping with the trial (JSON-able).
+    """
+
+    metrics: Mapping[str, float]
+    history: Mapping[str, list] = dataclasses.field(default_factory=dict)
+    diverged_epoch: int | None = None
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Trial:
+    """Everything a trial function gets: its row, merged configuration, seed and data.
+
+    `config` is the profile's settings merged with the table's and the row's (and the command
+    line's `--epochs`); `data` is the table's data set, already limited to the profile's sizes.
+    A trial function reports each finished epoch with `epoch_done()` (Keras models get that from
+    `kerasdl.runner.fit`), which drives the progress bar.
+    """
+
+    report: str
+    table: str
+    row: Row
+    config: Mapping[str, Any]
+    seed: int
+    index: int
+    data: Any
+    epoch_done: Callable[[], None] = lambda: None
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return value
+
+
+def load_table_data(name: str | None, settings: Mapping[str, Any], data_dir: str | None):
+    """The table's data set, limited to the profile's `n_train` / `n_test` (None: all)."""
+    if name is None:
+        return None
+    if name == "disk":
+        return kdata.disk_dataset(
+            n_train=settings.get("n_train", 1000),
+            n_test=settings.get("n_test", 1000),
+            seed=settings.get("data_seed", 0),
+        )
+    return kdata.limit(kdata.load(name, data_dir), settings.get("n_train"), settings.get("n_test"))
+
+
+def data_signature(dataset) -> dict | None:
+    if dataset is None:
+        return None
+    return {"source": dataset.source, "train": len(dataset.y_train), "test": len(dataset.y_test)}
+
+
+@dataclasses.dataclass
+class TablePlan:
+    """The trials of one table in one profile, each with its identity, and the data they use."""
+
+    report: Report
+    table: Table
+    profile: str
+    settings: dict
+    data: Any
+    trials: list  # (row, index, seed, config, identity)
+
+    @property
+    def epochs_per_trial(self) -> int:
+        return int(self.settings.get("epochs", 1))
+
+
+def check_overrides(report: Report, table: Table, profile: str, overrides: Mapping[str, Any]) -> None:
+    """Raise ValueError if an override names a setting that no row of `table` has."""
+    known = set(report.settings(table, profile)).union(*(row.config for row in table.rows))
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(
+            f"unknown setting(s) {', '.join(unknown)} for {report.id}/{table.name}; "
+            f"choose from: {', '.join(sorted(known))}"
+        )
+
+
+def plan_table(
+    report: Report,
+    table: Table,
+    profile: str,
+    *,
+    seed: int = 0,
+    trials: int | None = None,
+    epochs: int | None = None,
+    data_dir: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> TablePlan:
+    """The trials of `table`: rows x trials, each with its merged config and identity.
+
+    `overrides` replace config entries of every row (the command line's `--set key=value`); a key
+    that no row's config has is an error, so a typo cannot silently change nothing.
+    """
+    settings = report.settings(table, profile)
+    overrides = dict(overrides or {})
+    if epochs is not None:
+        overrides["epochs"] = _positive_int("epochs", epochs)
+    check_overrides(report, table, profile, overrides)
+    settings.update({k: v for k, v in overrides.items() if k in settings})
+    count = table.trials or (_positive_int("trials", trials) if trials is not None else settings["trials"])
+    dataset = load_table_data(table.data, settings, data_dir)
+    signature = data_signature(dataset)
+    planned = []
+    for row in table.rows:
+        config = {**settings, **row.config, **overrides}
+        for index in range(count):
+            # No table or row label: the same experiment in two tables (a baseline) runs once.
+            identity = {
+                "report": report.id,
+                "trial_function": f"{table.run.__module__}.{table.run.__qualname__}",
+                "data_name": table.data,
+                "config": config,
+                "seed": seed + index,
+                "data": signature,
+                "kerasdl": kerasdl.__version__,
+            }
+            planned.append((row, index, seed + index, config, identity))
+    return TablePlan(report, table, profile, settings, dataset, planned)
+
+
+def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
+    unknown = set(result.metrics) - set(table.columns)
+    if unknown:
+        raise ValueError(f"{table.name}/{row.name}: trial returned unknown columns {sorted(unknown)}")
+    return {k: (float(v) if v is not None and math.isfinite(float(v)) else None) for k, v in result.metrics.items()}
+
+
+def run_plan(plan: TablePlan, out: Path, *, progress=None) -> list[tuple[Row, dict]]:
+    """Run the plan's unfinished trials; return `(row, record)` for every trial, in plan order.
+
+    `progress`, if given, is a `Progress` (see `kerasdl.runner.progress`).
+    """
+    store = TrialStore(Path(out) / plan.report.id / "trials")
+    records = [store.get(identity) for *_, identity in plan.trials]
+    if progress is not None:
+        todo = sum(record is None for record in records)
+        progress.start_table(f"{plan.report.id}/{plan.table.name}", todo, plan.epochs_per_trial)
+    for position, (row, index, seed, config, identity) in enumerate(plan.trials):
+        if records[position] is not None:
+            continue
+        keras.utils.set_random_seed(seed)
+        trial = Trial(
+            report=plan.report.id,
+            table=plan.table.name,
+            row=row,
+            config=config,
+            seed=seed,
+            index=index,
+            data=plan.data,
+            epoch_done=progress.epoch_done if progress is not None else (lambda: None),
+        )
+        if progress is not None:
+            progress.start_trial(f"{row.name} #{index + 1}")
+        start = time.perf_counter()
+        result = plan.table.run(trial)
+        elapsed = time.perf_counter() - start
+        record = {
+            "trial": index,
+            "seed": seed,
+            "metrics": _check_metrics(plan.table, row, result),
+            "history": {k: [float(v) for v in vs] for k, vs in result.history.items()},
+            "diverged_epoch": result.diverged_epoch,
+            "extra": dict(result.extra),
+            "elapsed_s": elapsed,
+        }
+        store.put(identity, record)
+        records[position] = store.get(identity)
+        if progress is not None:
+            progress.end_trial()
+    if progress is not None:
+        progress.end_table()
+    return [(row, record) for (row, *_), record in zip(plan.trials, records)]

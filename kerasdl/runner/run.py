@@ -1,0 +1,62 @@
+"""Run one table end to end: plan, run the missing trials, summarise, write and print."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from kerasdl.runner import figures, summary as summaries
+from kerasdl.runner.execute import plan_table, run_plan
+from kerasdl.runner.progress import Progress
+from kerasdl.runner.spec import Report, Table
+from kerasdl.runner.store import write_json_atomic, write_text_atomic
+
+
+def write_outputs(summary: dict, records, table: Table, folder: Path) -> list[Path]:
+    """`<table>.json`, `.csv`, `.md` and the figures, in `folder` (`<out>/<report>/`)."""
+    name = table.name
+    paths = [folder / f"{name}.json", folder / f"{name}.csv", folder / f"{name}.md"]
+    write_json_atomic(paths[0], summary)
+    write_text_atomic(paths[1], summaries.format_csv(summary))
+    write_text_atomic(paths[2], summaries.format_markdown(summary))
+    histories = defaultdict(list)
+    for row, record in records:
+        histories[row.name].append(record["history"])
+    if table.curve:
+        title = f"{summary['report']} / {name} ({summary['profile']})"
+        png = figures.training_curves(title, table.curve, histories, folder / f"{name}.png")
+        if png is not None:
+            paths.append(png)
+    for make in table.figures:
+        paths += list(make(summary, dict(histories), folder) or [])
+    summary["figures"] = [p.name for p in paths[3:]]
+    write_json_atomic(paths[0], summary)
+    return paths
+
+
+def run_table(
+    report: Report,
+    table: Table,
+    profile: str = "fast",
+    *,
+    out="results",
+    seed: int = 0,
+    trials: int | None = None,
+    epochs: int | None = None,
+    data_dir: str | None = None,
+    overrides=None,
+    quiet: bool = False,
+    echo=print,
+) -> dict:
+    """Run (or resume) `table` of `report` in `profile`; return its summary."""
+    start = time.perf_counter()
+    plan = plan_table(
+        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides
+    )
+    records = run_plan(plan, Path(out), progress=Progress(quiet=quiet))
+    summary = summaries.summarize(plan, records, time.perf_counter() - start)
+    write_outputs(summary, records, table, Path(out) / report.id)
+    if echo is not None:
+        echo(summaries.format_text(summary))
+    return summary

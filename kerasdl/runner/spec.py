@@ -1,0 +1,119 @@
+"""What a reproduction is made of: a report holds tables, a table holds rows, a row is run for N
+seeded trials. These are plain data; `kerasdl.runner.execute` runs them.
+
+A report module (`reproduce/<report>.py`) declares one `Report`: the report's tables as data (rows
+with their paper numbers and configurations), a trial function per table, and the three profiles
+(`smoke`, `fast`, `paper`) that size every table: one table definition, three sizes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Mapping, Sequence
+
+PROFILES = ("smoke", "fast", "paper")
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One row of a report's table.
+
+    Args:
+        name: the row's label, in the report's words.
+        paper: the report's number per column (`None` where the report gives none).
+        config: JSON-able settings of this row, passed to the table's trial function (merged over
+            the profile and table settings) and part of every trial's identity.
+        paper_std, paper_max: the report's spread per column, where it gives one.
+    """
+
+    name: str
+    paper: Mapping[str, float | None]
+    config: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    paper_std: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    paper_max: Mapping[str, float] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Conclusion:
+    """A claim of the report, checked on the reproduced table.
+
+    `check` receives `{row name: {column: mean over finished trials}}` and returns whether the claim
+    holds, or `None` when the reproduction cannot decide (a row missing, say).
+    """
+
+    claim: str
+    check: Callable[[Mapping[str, Mapping[str, float]]], bool | None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """One table of a report.
+
+    Args:
+        name: the table's id in REPORTS.md.
+        title: one line saying what it measures.
+        columns: metric names with their unit (`test_accuracy_pct`, `train_ms_per_sample`, ...).
+        rows: the table's rows, in the report's order.
+        run: the trial function, `run(trial) -> TrialResult` (see `kerasdl.runner.execute.Trial`).
+        data: the data set the trials use (`mnist`, `fashion_mnist`, `cifar10`, `disk`) or None.
+        config: settings shared by every row, merged over the profile's.
+        profiles: per-profile overrides of the report's profiles for this table only.
+        trials: a fixed trial count (for deterministic tables such as statistics), overriding the
+            profile's and the command line's.
+        curve: the per-epoch history entry drawn in the training-curves figure, if any.
+        conclusions: the report's claims to check.
+        notes: choices the report leaves unstated, and what differs from it, printed as footnotes.
+        errata: errors of the report itself, printed under the table.
+        figures: extra figure makers, `fn(summary, trials_by_row, out_dir) -> list of paths`.
+    """
+
+    name: str
+    title: str
+    columns: Sequence[str]
+    rows: Sequence[Row]
+    run: Callable[..., Any]
+    data: str | None = None
+    config: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    profiles: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    trials: int | None = None
+    curve: str | None = None
+    conclusions: Sequence[Conclusion] = ()
+    notes: Sequence[str] = ()
+    errata: Sequence[str] = ()
+    figures: Sequence[Callable[..., Any]] = ()
+
+    def row(self, name: str) -> Row:
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise KeyError(name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """One report: its id in REPORTS.md, its source text, its tables and its profiles.
+
+    `profiles[p]` holds the settings of profile `p` shared by every table (epochs, trials, data
+    sizes...); a table may override them through `Table.profiles`.
+    """
+
+    id: str
+    title: str
+    source: str
+    tables: Sequence[Table]
+    profiles: Mapping[str, Mapping[str, Any]]
+
+    def __post_init__(self):
+        missing = [p for p in PROFILES if p not in self.profiles]
+        if missing:
+            raise ValueError(f"report {self.id!r} lacks profiles {missing}")
+
+    def table(self, name: str) -> Table:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    def settings(self, table: Table, profile: str) -> dict[str, Any]:
+        """The profile's settings for `table`: report profile, then table config and overrides."""
+        return {**self.profiles[profile], **table.config, **table.profiles.get(profile, {})}

@@ -1,0 +1,183 @@
+"""Turn a table's trial records into its summary: the JSON document, the CSV, the Markdown and
+the printed table (paper beside reproduction, conclusions, notes and errata).
+
+Spreads are population standard deviations (`numpy.std`, ddof=0) over the finished trials.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from kerasdl.runner.execute import TablePlan, data_signature
+
+
+def _stats(values: Sequence[float]) -> dict:
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if not finite:
+        return {"mean": None, "std": None, "max": None, "values": list(values)}
+    arr = np.asarray(finite, dtype=np.float64)
+    return {
+        "mean": float(arr.mean()),
+        "std": float(arr.std()),
+        "max": float(arr.max()),
+        "values": [float(v) if v is not None else None for v in values],
+    }
+
+
+def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> dict:
+    """The table's JSON document (see the README for its fields); `records` as `run_plan` gives."""
+    table = plan.table
+    rows, means = [], {}
+    for row in table.rows:
+        mine = [r for owner, r in records if owner is row]
+        reproduced = {c: _stats([r["metrics"].get(c) for r in mine]) for c in table.columns}
+        reproduced = {c: s for c, s in reproduced.items() if any(v is not None for v in s["values"])}
+        means[row.name] = {c: s["mean"] for c, s in reproduced.items() if s["mean"] is not None}
+        rows.append(
+            {
+                "name": row.name,
+                "paper": {c: row.paper.get(c) for c in table.columns},
+                "paper_std": dict(row.paper_std),
+                "paper_max": dict(row.paper_max),
+                "reproduced": reproduced,
+                "trials": len(mine),
+                "diverged": [
+                    {"trial": r["trial"], "epoch": r["diverged_epoch"]}
+                    for r in mine
+                    if r.get("diverged_epoch") is not None
+                ],
+                "config": dict(row.config),
+            }
+        )
+    conclusions = []
+    for conclusion in table.conclusions:
+        try:
+            holds = conclusion.check(means)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            holds = None
+        conclusions.append({"claim": conclusion.claim, "holds": None if holds is None else bool(holds)})
+    signature = data_signature(plan.data) or {"source": "none", "train": 0, "test": 0}
+    return {
+        "report": plan.report.id,
+        "table": table.name,
+        "title": table.title,
+        "profile": plan.profile,
+        "columns": list(table.columns),
+        "rows": rows,
+        "conclusions": conclusions,
+        "notes": list(table.notes),
+        "errata": list(table.errata),
+        "data": signature,
+        "config": plan.settings,
+        "elapsed_s": elapsed_s,
+        "compute_s": float(sum(r["elapsed_s"] for _, r in records)),
+    }
+
+
+def _fmt(value, digits=2, sign="") -> str:
+    if value is None:
+        return "—"
+    if value != 0 and abs(value) < 10**-digits:
+        return f"{value:{sign}.2e}"
+    return f"{value:{sign}.{digits}f}"
+
+
+def _digits(summary: Mapping[str, Any], column: str) -> int:
+    """2 decimals, or 4 for a column the report gives as fractions (all its numbers below 1)."""
+    papers = [r["paper"].get(column) for r in summary["rows"]]
+    papers = [abs(v) for v in papers if v is not None]
+    return 4 if papers and max(papers) < 1 else 2
+
+
+def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    multi = len(summary["columns"]) > 1
+    header = ["row"] + (["metric"] if multi else []) + ["paper", "reproduced (mean ± std)", "max", "diff", "n"]
+    body = []
+    for row in summary["rows"]:
+        for column in summary["columns"]:
+            digits = _digits(summary, column)
+            paper = row["paper"].get(column)
+            stats = row["reproduced"].get(column)
+            mean = stats["mean"] if stats else None
+            paper_text = _fmt(paper, digits)
+            if column in row["paper_std"]:
+                paper_text += f" ± {_fmt(row['paper_std'][column], digits)}"
+            n = str(row["trials"])
+            if row["diverged"]:
+                n += f" ({len(row['diverged'])} diverged)"
+            body.append(
+                [row["name"]]
+                + ([column] if multi else [])
+                + [
+                    paper_text,
+                    f"{_fmt(mean, digits)} ± {_fmt(stats['std'], digits)}" if stats and mean is not None else "—",
+                    _fmt(stats["max"], digits) if stats else "—",
+                    _fmt(mean - paper, digits, "+") if paper is not None and mean is not None else "—",
+                    n,
+                ]
+            )
+    return header, body
+
+
+def _footer(summary: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for c in summary["conclusions"]:
+        verdict = {True: "holds", False: "does NOT hold", None: "undecided"}[c["holds"]]
+        lines.append(f"- [{verdict}] {c['claim']}")
+    lines += [f"- note: {n}" for n in summary["notes"]]
+    lines += [f"- erratum: {e}" for e in summary["errata"]]
+    return lines
+
+
+def _heading(summary: Mapping[str, Any]) -> str:
+    data = summary["data"]
+    where = f"{data['source']}, {data['train']} train / {data['test']} test" if data["train"] else "no data set"
+    return (
+        f"{summary['report']} / {summary['table']}: {summary['title']}\n"
+        f"profile {summary['profile']}; {where}; columns: {', '.join(summary['columns'])}; "
+        f"{summary['elapsed_s']:.1f} s this run, {summary['compute_s']:.1f} s of trials"
+    )
+
+
+def format_text(summary: Mapping[str, Any]) -> str:
+    header, body = _lines(summary)
+    widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
+    fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    out = [_heading(summary), fmt(header), fmt(["-" * w for w in widths])]
+    out += [fmt(r) for r in body] + _footer(summary)
+    return "\n".join(out) + "\n"
+
+
+def format_markdown(summary: Mapping[str, Any]) -> str:
+    header, body = _lines(summary)
+    out = [f"### {summary['report']} / {summary['table']}", "", _heading(summary).replace("\n", "  \n"), ""]
+    out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join(out + [""] + _footer(summary)) + "\n"
+
+
+def format_csv(summary: Mapping[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["row", "column", "paper", "mean", "std", "max", "trials", "diverged"])
+    for row in summary["rows"]:
+        for column in summary["columns"]:
+            stats = row["reproduced"].get(column) or {}
+            writer.writerow(
+                [
+                    row["name"],
+                    column,
+                    row["paper"].get(column),
+                    stats.get("mean"),
+                    stats.get("std"),
+                    stats.get("max"),
+                    row["trials"],
+                    len(row["diverged"]),
+                ]
+            )
+    return buffer.getvalue()

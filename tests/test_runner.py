@@ -1,0 +1,134 @@
+"""The runner's contract on a toy report: seeded trials, the results store, resuming, outputs."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, run_table
+
+CALLS = []
+
+
+def toy_trial(trial):
+    """A seeded 'experiment': a number drawn from Keras's seeded RNG, scaled by the row's config."""
+    CALLS.append((trial.row.name, trial.seed))
+    if trial.config.get("explode_at") == trial.index:
+        raise RuntimeError("interrupted")
+    value = float(keras.random.uniform((), seed=trial.seed)) * trial.config["scale"]
+    for _ in range(trial.config["epochs"]):
+        trial.epoch_done()
+    return TrialResult(metrics={"score": value}, history={"score": [value] * trial.config["epochs"]})
+
+
+def toy_report(**table_config):
+    table = Table(
+        name="toy",
+        title="a toy table",
+        columns=["score"],
+        rows=[Row("small", {"score": 0.5}, {"scale": 1.0}), Row("big", {"score": 5.0}, {"scale": 10.0})],
+        run=toy_trial,
+        config=table_config,
+        curve="score",
+        conclusions=[Conclusion("big beats small", lambda m: m["big"]["score"] > m["small"]["score"])],
+        notes=["a note"],
+        errata=["an erratum"],
+    )
+    profiles = {p: {"epochs": 2, "trials": 3} for p in ("smoke", "fast", "paper")}
+    return Report(id="toy", title="Toy", source="none", tables=[table], profiles=profiles)
+
+
+@pytest.fixture(autouse=True)
+def _clear_calls():
+    CALLS.clear()
+
+
+def test_summary_shape_and_outputs(tmp_path):
+    report = toy_report()
+    summary = run_table(report, report.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+    for key in ("report", "table", "profile", "columns", "rows", "conclusions", "data", "config", "elapsed_s"):
+        assert key in summary
+    small = summary["rows"][0]
+    assert small["name"] == "small" and small["paper"] == {"score": 0.5}
+    stats = small["reproduced"]["score"]
+    assert len(stats["values"]) == 3
+    assert stats["mean"] == pytest.approx(np.mean(stats["values"]))
+    assert stats["std"] == pytest.approx(np.std(stats["values"]))
+    assert stats["max"] == pytest.approx(max(stats["values"]))
+    assert summary["conclusions"] == [{"claim": "big beats small", "holds": True}]
+    folder = tmp_path / "toy"
+    on_disk = json.loads((folder / "toy.json").read_text())
+    assert on_disk["rows"][1]["reproduced"]["score"]["values"] == summary["rows"][1]["reproduced"]["score"]["values"]
+    assert (folder / "toy.csv").read_text().startswith("row,column,paper")
+    assert "| small |" in (folder / "toy.md").read_text()
+    assert (folder / "toy.png").stat().st_size > 1000
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
+    report = toy_report()
+    table = report.tables[0]
+    a = run_table(report, table, "smoke", out=tmp_path / "a", quiet=True, echo=None)
+    b = run_table(report, table, "smoke", out=tmp_path / "b", quiet=True, echo=None)
+    c = run_table(report, table, "smoke", out=tmp_path / "c", seed=100, quiet=True, echo=None)
+    values = lambda s: [r["reproduced"]["score"]["values"] for r in s["rows"]]  # noqa: E731
+    assert values(a) == values(b)
+    assert values(a) != values(c)
+
+
+def test_finished_trials_are_reused_and_changes_rerun(tmp_path):
+    report = toy_report()
+    table = report.tables[0]
+    run_table(report, table, "smoke", out=tmp_path, quiet=True, echo=None)
+    assert len(CALLS) == 6
+    CALLS.clear()
+    run_table(report, table, "smoke", out=tmp_path, quiet=True, echo=None)
+    assert CALLS == []
+    run_table(report, table, "smoke", out=tmp_path, trials=4, quiet=True, echo=None)
+    assert sorted(CALLS) == [("big", 3), ("small", 3)]
+    CALLS.clear()
+    run_table(report, table, "smoke", out=tmp_path, epochs=5, quiet=True, echo=None)
+    assert len(CALLS) == 6, "a changed epoch count must re-run every trial"
+
+
+def test_interrupted_run_resumes_where_it_stopped(tmp_path):
+    crashing = toy_report(explode_at=2)
+    with pytest.raises(RuntimeError):
+        run_table(crashing, crashing.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+    assert CALLS == [("small", 0), ("small", 1), ("small", 2)]
+    stored = list((tmp_path / "toy" / "trials").glob("*.json"))
+    assert len(stored) == 2
+    CALLS.clear()
+    # The same command resumes: the two finished trials are not run again.
+    with pytest.raises(RuntimeError):
+        run_table(crashing, crashing.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+    assert CALLS == [("small", 2)]
+
+
+def test_stale_record_is_not_reused(tmp_path):
+    report = toy_report()
+    table = report.tables[0]
+    run_table(report, table, "smoke", out=tmp_path, trials=1, quiet=True, echo=None)
+    path = next((tmp_path / "toy" / "trials").glob("*.json"))
+    record = json.loads(path.read_text())
+    record["identity"]["kerasdl"] = "0.0.0-old"
+    path.write_text(json.dumps(record))
+    CALLS.clear()
+    run_table(report, table, "smoke", out=tmp_path, trials=1, quiet=True, echo=None)
+    assert len(CALLS) == 1, "exactly the trial whose stored identity differs re-runs"
+
+
+def test_unknown_override_is_rejected(tmp_path):
+    report = toy_report()
+    with pytest.raises(ValueError, match="unknown setting.*scael.*choose from"):
+        run_table(report, report.tables[0], "smoke", out=tmp_path, overrides={"scael": 2}, echo=None)
+    summary = run_table(report, report.tables[0], "smoke", out=tmp_path, overrides={"scale": 2.0}, quiet=True, echo=None)
+    assert summary["rows"][0]["reproduced"]["score"]["mean"] == pytest.approx(summary["rows"][1]["reproduced"]["score"]["mean"])
+
+
+def test_printed_table_shows_paper_reproduction_and_footnotes(tmp_path, capsys):
+    report = toy_report()
+    run_table(report, report.tables[0], "smoke", out=tmp_path, quiet=True)
+    text = capsys.readouterr().out
+    assert "paper" in text and "reproduced (mean ± std)" in text
+    assert "[holds] big beats small" in text and "note: a note" in text and "erratum: an erratum" in text
