@@ -1,0 +1,30 @@
+"""Data sets of the five reports: MNIST, Fashion-MNIST, CIFAR-10 and the `scratch_mlp` disk.
+
+`load(name, data_dir)` reads local files first (`--data-dir` / `KERASDL_DATA_DIR`, see
+`kerasdl.data.local` for the accepted layouts), then falls back to tensorflow-datasets, and raises
+a `DataError` with a one-paragraph explanation when neither has the data.
+"""
+
+from kerasdl.data.dataset import Dataset
+from kerasdl.data.disk import disk, disk_dataset
+from kerasdl.data.errors import CorruptDataError, DataError, DataUnavailableError
+from kerasdl.data.sources import ENV_VAR, describe_sources, load
+from kerasdl.data.splits import limit, validation_split
+from kerasdl.data.transforms import inverse, pixel_stats, to_float
+
+__all__ = [
+    "ENV_VAR",
+    "CorruptDataError",
+    "DataError",
+    "DataUnavailableError",
+    "Dataset",
+    "describe_sources",
+    "disk",
+    "disk_dataset",
+    "inverse",
+    "limit",
+    "load",
+    "pixel_stats",
+    "to_float",
+    "validation_split",
+]

@@ -1,0 +1,59 @@
+"""The `Dataset` container: a train and a test split held as NumPy arrays."""
+
+import dataclasses
+
+import numpy as np
+
+from kerasdl.data.transforms import to_float
+
+
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class Dataset:
+    """A data set with a train and a test split, as one report uses it.
+
+    Images loaded from files are uint8 arrays of shape (N, H, W, C) and labels int64 arrays of
+    shape (N,); `scaled()` gives the float32 [0, 1] version most models train on. Arrays of a
+    loaded data set are read-only, because `load` may hand the same arrays to several callers.
+
+    Args:
+        x_train, y_train, x_test, y_test: inputs and integer class labels of each split.
+        source: where the arrays came from: the file or folder read, `tfds:<name>`, or
+            `generated`; reports print it, e.g. to say that CIFAR-10 is the JPEG copy.
+        name: the data set's name (`mnist`, `fashion_mnist`, `cifar10`, `disk`).
+        num_classes: number of classes, 10 unless the data set says otherwise.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+    name: str
+    num_classes: int = 10
+
+    def __post_init__(self):
+        splits = {"train": (self.x_train, self.y_train), "test": (self.x_test, self.y_test)}
+        for split, (x, y) in splits.items():
+            if y.ndim != 1 or len(x) != len(y):
+                raise ValueError(
+                    f"{self.name} {split}: inputs of shape {x.shape} but labels of shape "
+                    f"{y.shape}; expected one label per input"
+                )
+
+    def __repr__(self):
+        # The default repr would print pixel values; shapes and the source are what one checks.
+        return (
+            f"Dataset({self.name!r}, train {self.x_train.shape} {self.x_train.dtype}, "
+            f"test {self.x_test.shape} {self.x_test.dtype}, source={self.source!r})"
+        )
+
+    @property
+    def image_shape(self):
+        """Shape of one input: (H, W, C) for images, (2,) for the disk points."""
+        return self.x_train.shape[1:]
+
+    def scaled(self):
+        """This data set with float32 inputs in [0, 1] (uint8 pixels divided by 255)."""
+        return dataclasses.replace(
+            self, x_train=to_float(self.x_train), x_test=to_float(self.x_test)
+        )
