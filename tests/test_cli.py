@@ -1,0 +1,116 @@
+"""`python -m reproduce`: bad input gives one line and exit 2; every report runs in `smoke`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kerasdl.runner.cli import load_report, main
+from reproduce import REPORT_IDS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*argv):
+    return main(list(argv), load_report, REPORT_IDS)
+
+
+def write_fake_mnist(folder: Path, n_train=96, n_test=48):
+    """A generated stand-in for MNIST: random digits-shaped images with learnable labels."""
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def split(n):
+        y = rng.integers(0, 10, n).astype("uint8")
+        x = rng.integers(0, 60, (n, 28, 28)).astype("uint8")
+        for i, label in enumerate(y):  # a bright bar whose row encodes the label
+            x[i, 2 + 2 * label : 4 + 2 * label, 4:24] = 255
+        return x, y
+
+    (x_train, y_train), (x_test, y_test) = split(n_train), split(n_test)
+    np.savez(folder / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["nope"], ["unknown report 'nope'", "scratch_mlp"]),
+        (["scratch_mlp", "t9"], ["unknown table 't9'", "t5_performance"]),
+        (["scratch_mlp", "--profile", "huge"], ["unknown profile 'huge'", "smoke, fast, paper"]),
+        (["scratch_mlp", "--trials", "0"], ["--trials", "positive integer"]),
+        (["scratch_mlp", "--epochs", "2.5"], ["--epochs", "positive integer"]),
+        (["scratch_mlp", "--data-dir", "/no/such/dir"], ["--data-dir", "does not exist"]),
+        (["scratch_mlp", "--set", "lr"], ["--set", "key=value"]),
+        (["scratch_mlp", "--set", "lrr=0.1"], ["unknown setting", "lrr", "choose from"]),
+        (["all", "t5_performance"], ["'all' takes no table names"]),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(argv, words, capsys):
+    assert cli(*argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, err
+    for word in words:
+        assert word in err
+
+
+def test_out_that_is_a_file(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert cli("scratch_mlp", "--out", str(target)) == 2
+    assert "is not a directory" in capsys.readouterr().err
+
+
+def test_missing_data_is_a_paragraph_and_exit_2(tmp_path, monkeypatch, capsys):
+    import tensorflow_datasets as tfds
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(tfds, "load", offline)
+    monkeypatch.delenv("KERASDL_DATA_DIR", raising=False)
+    assert cli("alt_softmax", "q2_regression_vs_classification", "--profile", "smoke", "--out", str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "KERASDL_DATA_DIR" in err and "--data-dir" in err
+
+
+def test_list_names_every_report_and_table(capsys):
+    assert cli("list") == 0
+    out = capsys.readouterr().out
+    for report_id in REPORT_IDS:
+        report = load_report(report_id)
+        assert report_id in out
+        for table in report.tables:
+            assert table.name in out
+
+
+def test_all_reports_run_in_smoke_offline(tmp_path, capsys):
+    data = write_fake_mnist(tmp_path / "data")
+    out = tmp_path / "results"
+    assert cli("all", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet") == 0
+    printed = capsys.readouterr().out
+    for report_id in REPORT_IDS:
+        for table in load_report(report_id).tables:
+            summary = json.loads((out / report_id / f"{table.name}.json").read_text())
+            assert summary["profile"] == "smoke"
+            assert [r["name"] for r in summary["rows"]] == [r.name for r in table.rows]
+            for row in summary["rows"]:
+                assert row["trials"] >= 1
+                assert any(s["mean"] is not None for s in row["reproduced"].values()), (table.name, row["name"])
+            assert f"{report_id} / {table.name}" in printed
+
+
+def test_report_script_runs_standalone(tmp_path):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "reproduce" / "scratch_mlp.py"), "--profile", "smoke", "--trials", "1",
+         "--epochs", "2", "--out", str(tmp_path), "--quiet"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "scratch_mlp / t5_performance" in done.stdout
+    assert (tmp_path / "scratch_mlp" / "t5_performance.json").exists()
