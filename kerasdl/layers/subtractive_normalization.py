@@ -1,0 +1,90 @@
+"""Torch7's nn.SpatialSubtractiveNormalization (report `convnet_tricks`)."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from kerasdl.layers.lp_pool import _check_data_format, _check_int, _check_positive
+
+
+def _torch_gaussian_1d(size, sigma):
+    # Torch's image.gaussian1D(size, sigma) with its defaults amplitude=1, mean=0.5, unnormalised.
+    offsets = np.arange(1, size + 1) - (size / 2 + 0.5)
+    return np.exp(-0.5 * (offsets / (sigma * size)) ** 2)
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class SubtractiveNormalization(keras.layers.Layer):
+    """Subtracts a Gaussian-weighted local mean, taken across all feature maps, from every map.
+
+    Torch7's `nn.SpatialSubtractiveNormalization(nInputPlane, image.gaussian1D(7))` as in the
+    Torch7 supervised tutorial, which report `convnet_tricks` follows. The neighbourhood kernel
+    is Torch's `image.gaussian1D(kernel_size, sigma)`: `exp(-((i - c) / (sigma * kernel_size))^2
+    / 2)` at `i = 1..kernel_size`, `c = (kernel_size + 1) / 2`, so `sigma` is relative to the
+    window (standard deviation `sigma * kernel_size` pixels; 1.75 for the defaults). As in Torch
+    it is applied separably, a horizontal then a vertical pass, with zero padding ("same").
+
+    Torch divides the kernel by `sum * nInputPlane` and sums the smoothed maps, i.e. it smooths
+    the mean over the maps with a unit-sum kernel; this layer does exactly that. Near the borders
+    the zero padding pulls that mean towards 0, so, as in Torch, it is divided by the same
+    smoothing of a map of ones (1 in the interior): a constant input maps to 0 everywhere.
+    Output = input - corrected mean, the mean broadcast over the maps.
+
+    Args:
+        kernel_size: the window side, an odd int >= 1 (Torch requires odd sizes).
+        sigma: Torch's relative width of the Gaussian, a finite number > 0.
+        data_format: `"channels_last"` or `"channels_first"`; defaults to
+            `keras.config.image_data_format()`.
+
+    Input shape:
+        4D tensor `(batch, rows, cols, channels)` (`channels_last`) or
+        `(batch, channels, rows, cols)` (`channels_first`).
+
+    Output shape:
+        The input shape.
+
+    Example:
+
+    >>> x = np.random.rand(8, 24, 24, 64).astype("float32")
+    >>> SubtractiveNormalization(kernel_size=7)(x).shape
+    (8, 24, 24, 64)
+    """
+
+    def __init__(self, kernel_size=7, sigma=0.25, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.kernel_size = _check_int("kernel_size", kernel_size, 1)
+        if self.kernel_size % 2 == 0:
+            raise ValueError(f"`kernel_size` must be odd, got {kernel_size!r}")
+        self.sigma = _check_positive("sigma", sigma)
+        self.data_format = _check_data_format(data_format)
+        taps = _torch_gaussian_1d(self.kernel_size, self.sigma)
+        self._taps = taps / taps.sum()
+        self.input_spec = keras.layers.InputSpec(ndim=4)
+
+    def _smooth(self, maps):
+        taps = ops.convert_to_tensor(self._taps, dtype=self.compute_dtype)
+        horizontal = ops.reshape(taps, (1, self.kernel_size, 1, 1))
+        vertical = ops.reshape(taps, (self.kernel_size, 1, 1, 1))
+        maps = ops.conv(maps, horizontal, padding="same", data_format=self.data_format)
+        return ops.conv(maps, vertical, padding="same", data_format=self.data_format)
+
+    def call(self, inputs):
+        channel_axis = -1 if self.data_format == "channels_last" else 1
+        mean = ops.mean(inputs, axis=channel_axis, keepdims=True)
+        # With static sizes this is a constant subgraph: Grappler folds it once per traced size.
+        ones = ops.ones((1,) + tuple(ops.shape(mean)[1:]), dtype=mean.dtype)
+        return inputs - self._smooth(mean) / self._smooth(ones)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "kernel_size": self.kernel_size,
+                "sigma": self.sigma,
+                "data_format": self.data_format,
+            }
+        )
+        return config
