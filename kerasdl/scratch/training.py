@@ -1,0 +1,126 @@
+"""Training and evaluation helpers for report `scratch_mlp`'s framework."""
+
+import tensorflow as tf
+
+
+def class_targets(labels, outputs):
+    """Loss targets for integer class labels: a `(N, 1)` column for 1 output, else one-hot.
+
+    Report `scratch_mlp`'s ANN2 has one sigmoid output trained towards the 0/1 label; ANN1 and
+    ANN3 have one softmax output per class.
+
+    Args:
+        labels: integer class labels, shape `(N,)`.
+        outputs: the network's output width.
+
+    Returns:
+        float32 targets of shape `(N, outputs)`.
+    """
+    labels = tf.convert_to_tensor(labels)
+    if outputs == 1:
+        return tf.cast(labels, tf.float32)[:, None]
+    return tf.one_hot(labels, outputs, dtype=tf.float32)
+
+
+def predicted_classes(outputs):
+    """Class of each output row: `output > 0.5` for 1 output, else the arg max."""
+    if outputs.shape[-1] == 1:
+        return tf.cast(outputs[:, 0] > 0.5, tf.int64)
+    return tf.argmax(outputs, axis=-1)
+
+
+def _misclassified(outputs, targets):
+    wrong = tf.not_equal(predicted_classes(outputs), predicted_classes(targets))
+    return tf.reduce_sum(tf.cast(wrong, tf.float32))
+
+
+def _model_dtype(model):
+    params = model.params()
+    return params[0][0].dtype if params else tf.float32
+
+
+def predict(model, x):
+    """The model's outputs for inputs `x`, in one batch."""
+    return model.forward(tf.convert_to_tensor(x, dtype=_model_dtype(model)))
+
+
+def error_rate(model, x, targets):
+    """Percentage of the rows of `x` whose predicted class is not the class of `targets`."""
+    outputs = predict(model, x)
+    targets = tf.convert_to_tensor(targets, dtype=outputs.dtype)
+    return 100.0 * float(_misclassified(outputs, targets)) / int(outputs.shape[0])
+
+
+def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_end=None):
+    """Mini-batch training of a scratch model (report `scratch_mlp`, section 2.5).
+
+    Every epoch reshuffles the samples with a generator seeded once by `seed`, then runs each batch
+    through forward, loss, backward and `optimizer.step()`; a last, smaller batch takes the
+    remainder. A whole epoch is one `tf.function` call: on networks this small, running the ops
+    eagerly or returning to Python after every batch costs more than the arithmetic.
+
+    Args:
+        model: a `kerasdl.scratch.Module`.
+        loss: a `kerasdl.scratch` loss (`MSE`, `CrossEntropy`).
+        optimizer: a `kerasdl.scratch.SGD` over `model`.
+        x: inputs, shape `(N, features)`.
+        y: targets as the loss takes them, shape `(N, outputs)` (see `class_targets`).
+        epochs: number of passes over the data.
+        batch_size: samples per update.
+        seed: seed of the shuffling; `None` shuffles unseeded.
+        on_epoch_end: optional `f(epoch, logs)` called after every epoch with its 0-based index
+            and that epoch's `{"loss": ..., "error": ...}`.
+
+    Returns:
+        `{"loss": [...], "error": [...]}`, one float per epoch: the mean training loss and the
+        training error (%) over the epoch's batches, each measured before its update (as Keras
+        reports them).
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+    dtype = _model_dtype(model)
+    x = tf.convert_to_tensor(x, dtype=dtype)
+    y = tf.convert_to_tensor(y, dtype=dtype)
+    n = int(x.shape[0])
+    full_batches, remainder = divmod(n, batch_size)
+    generator = (
+        tf.random.Generator.from_non_deterministic_state()
+        if seed is None
+        else tf.random.Generator.from_seed(seed)
+    )
+
+    def train_batch(order, start, size):
+        batch = tf.slice(order, [start], [size])
+        x_batch, y_batch = tf.gather(x, batch), tf.gather(y, batch)
+        optimizer.zero_grad()
+        outputs = model.forward(x_batch)
+        value = loss.forward(outputs, y_batch)
+        model.backward(loss.backward())
+        optimizer.step()
+        return value * size, _misclassified(outputs, y_batch)
+
+    @tf.function
+    def train_epoch():
+        order = tf.argsort(generator.uniform([n]))
+        total_loss, total_wrong = tf.constant(0.0, dtype), tf.constant(0.0)
+        # A graph loop keeps the graph one batch long whatever the number of batches.
+        for start in tf.range(0, full_batches * batch_size, batch_size):
+            batch_loss, batch_wrong = train_batch(order, start, batch_size)
+            total_loss += batch_loss
+            total_wrong += batch_wrong
+        if remainder:
+            batch_loss, batch_wrong = train_batch(order, full_batches * batch_size, remainder)
+            total_loss += batch_loss
+            total_wrong += batch_wrong
+        optimizer.next_epoch()
+        return total_loss / n, total_wrong
+
+    history = {"loss": [], "error": []}
+    for epoch in range(epochs):
+        epoch_loss, wrong = train_epoch()
+        logs = {"loss": float(epoch_loss), "error": 100.0 * float(wrong) / n}
+        for key, value in logs.items():
+            history[key].append(value)
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, logs)
+    return history

@@ -1,0 +1,315 @@
+"""Report `scratch_mlp`'s framework: every hand-written backward pass against autodiff."""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from kerasdl import scratch
+from kerasdl.schedules import ExponentialDecay, StepDecay, TFracDecay
+
+TOLERANCE = 1e-10
+
+
+def normal(seed, *shape, dtype=tf.float64):
+    return tf.random.stateless_normal(shape, seed=[seed, len(shape)], dtype=dtype)
+
+
+def max_abs(a, b):
+    return float(tf.reduce_max(tf.abs(tf.cast(a, tf.float64) - tf.cast(b, tf.float64))))
+
+
+def disk(n, seed):
+    """Points uniform in [0, 1]^2, label 1 inside the disk of radius 1/sqrt(2 pi) at the centre."""
+    x = np.random.default_rng(seed).uniform(size=(n, 2)).astype("float32")
+    labels = (np.sum((x - 0.5) ** 2, axis=1) < 1.0 / (2.0 * math.pi)).astype("int64")
+    return x, labels
+
+
+def autodiff_of_module(module, x, upstream):
+    """dL/dx and dL/dparams of `sum(module.forward(x) * upstream)`, by the tape."""
+    params = [param for param, _ in module.params()]
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = module.forward(x)
+    return tape.gradient(y, [x, *params], output_gradients=upstream)
+
+
+def assert_backward_matches_autodiff(module, x, upstream):
+    reference = autodiff_of_module(module, x, upstream)
+    module.zero_grad()
+    module.forward(x)
+    grad_x = module.backward(upstream)
+    assert max_abs(grad_x, reference[0]) < TOLERANCE
+    for (_, grad), expected in zip(module.params(), reference[1:]):
+        assert max_abs(grad, expected) < TOLERANCE
+
+
+class TestLinear:
+    def test_backward_matches_autodiff(self):
+        layer = scratch.Linear(4, 3, seed=0, dtype="float64")
+        layer.bias.assign(normal(9, 3))
+        assert_backward_matches_autodiff(layer, normal(1, 5, 4), normal(2, 5, 3))
+
+    def test_forward_is_x_w_plus_b(self):
+        layer = scratch.Linear(4, 3, seed=0, dtype="float64")
+        x = normal(1, 5, 4)
+        assert max_abs(layer(x), x @ layer.weight + layer.bias) < TOLERANCE
+
+    def test_gradients_accumulate_until_zero_grad(self):
+        layer = scratch.Linear(3, 2, seed=0, dtype="float64")
+        x, upstream = normal(1, 4, 3), normal(2, 4, 2)
+        layer.forward(x)
+        layer.backward(upstream)
+        once = tf.identity(layer.weight_grad)
+        layer.backward(upstream)
+        assert max_abs(layer.weight_grad, 2.0 * once) < TOLERANCE
+        layer.zero_grad()
+        assert float(tf.reduce_max(tf.abs(layer.weight_grad))) == 0.0
+
+    def test_initialisation_is_standard_normal_weights_and_zero_biases(self):
+        layer = scratch.Linear(200, 100, seed=3)
+        assert layer.weight.shape == (200, 100) and layer.weight.dtype == tf.float32
+        assert abs(float(tf.reduce_mean(layer.weight))) < 0.02
+        assert abs(float(tf.math.reduce_std(layer.weight)) - 1.0) < 0.02
+        assert float(tf.reduce_max(tf.abs(layer.bias))) == 0.0
+        again = scratch.Linear(200, 100, seed=3)
+        assert max_abs(layer.weight, again.weight) == 0.0
+
+    @pytest.mark.parametrize("args", [(0, 3), (2, -1), (2.0, 3), (True, 3)])
+    def test_rejects_bad_widths(self, args):
+        with pytest.raises(ValueError):
+            scratch.Linear(*args)
+
+
+class TestActivations:
+    @pytest.mark.parametrize(
+        "module,reference",
+        [
+            (scratch.ReLU(), tf.nn.relu),
+            (scratch.Tanh(), tf.tanh),
+            (scratch.Sigmoid(), tf.sigmoid),
+            (scratch.Softmax(), tf.nn.softmax),
+        ],
+    )
+    def test_forward_and_backward(self, module, reference):
+        x, upstream = 3.0 * normal(1, 6, 4), normal(2, 6, 4)
+        assert max_abs(module.forward(x), reference(x)) < TOLERANCE
+        assert_backward_matches_autodiff(module, x, upstream)
+
+    def test_softmax_backward_on_two_classes(self):
+        assert_backward_matches_autodiff(scratch.Softmax(), normal(1, 9, 2), normal(2, 9, 2))
+
+    @pytest.mark.parametrize("module", [scratch.Sigmoid(), scratch.Softmax()])
+    def test_extreme_inputs_stay_finite_in_float32(self, module):
+        x = tf.constant([[-1000.0, 1000.0], [200.0, -90.0]], tf.float32)
+        y = module.forward(x)
+        grad = module.backward(tf.ones_like(x))
+        assert bool(tf.reduce_all(tf.math.is_finite(y)))
+        assert bool(tf.reduce_all(tf.math.is_finite(grad)))
+
+
+class TestLosses:
+    @pytest.mark.parametrize("outputs", [1, 2])
+    def test_mse_is_the_batch_mean_of_squared_error(self, outputs):
+        prediction, target = normal(1, 5, outputs), normal(2, 5, outputs)
+        loss = scratch.MSE()
+        expected = tf.reduce_sum(tf.square(prediction - target)) / 5.0
+        assert max_abs(loss(prediction, target), expected) < TOLERANCE
+        with tf.GradientTape() as tape:
+            tape.watch(prediction)
+            value = loss.forward(prediction, target)
+        assert max_abs(loss.backward(), tape.gradient(value, prediction)) < TOLERANCE
+
+    def test_cross_entropy_is_the_batch_mean_of_minus_y_log_p(self):
+        probabilities = tf.nn.softmax(normal(1, 6, 3))
+        target = tf.one_hot([0, 1, 2, 2, 1, 0], 3, dtype=tf.float64)
+        loss = scratch.CrossEntropy()
+        expected = -tf.reduce_sum(target * tf.math.log(probabilities)) / 6.0
+        with tf.GradientTape() as tape:
+            tape.watch(probabilities)
+            value = loss.forward(probabilities, target)
+        assert max_abs(value, expected) < TOLERANCE
+        assert max_abs(loss.backward(), tape.gradient(value, probabilities)) < TOLERANCE
+
+    def test_cross_entropy_gradient_is_finite_at_zero_probability(self):
+        loss = scratch.CrossEntropy()
+        loss.forward(tf.constant([[0.0, 1.0]]), tf.constant([[1.0, 0.0]]))
+        assert bool(tf.reduce_all(tf.math.is_finite(loss.backward())))
+
+
+def float64_network(output):
+    """A small float64 stack with every module kind, for end-to-end gradient checks."""
+    last, activation = (1, scratch.Sigmoid()) if output == "sigmoid" else (3, scratch.Softmax())
+    return scratch.Sequential(
+        scratch.Linear(2, 6, seed=1, dtype="float64"),
+        scratch.Tanh(),
+        scratch.Linear(6, 5, seed=2, dtype="float64"),
+        scratch.ReLU(),
+        scratch.Linear(5, last, seed=3, dtype="float64"),
+        activation,
+    )
+
+
+class TestSequential:
+    @pytest.mark.parametrize(
+        "output,loss", [("softmax", scratch.CrossEntropy()), ("sigmoid", scratch.MSE())]
+    )
+    def test_end_to_end_gradients_match_autodiff(self, output, loss):
+        model = float64_network(output)
+        x = tf.random.stateless_uniform([7, 2], seed=[1, 1], dtype=tf.float64)
+        labels = tf.constant([0, 1, 2, 1, 0, 2, 1]) % (2 if output == "sigmoid" else 3)
+        target = scratch.class_targets(labels, 1 if output == "sigmoid" else 3)
+        target = tf.cast(target, tf.float64)
+        params = [param for param, _ in model.params()]
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            value = loss.forward(model.forward(x), target)
+        reference = tape.gradient(value, [x, *params])
+
+        model.zero_grad()
+        loss.forward(model.forward(x), target)
+        grad_x = model.backward(loss.backward())
+        assert max_abs(grad_x, reference[0]) < TOLERANCE
+        assert len(model.params()) == 6
+        for (_, grad), expected in zip(model.params(), reference[1:]):
+            assert max_abs(grad, expected) < TOLERANCE
+
+    def test_rejects_non_modules(self):
+        with pytest.raises(TypeError):
+            scratch.Sequential(scratch.ReLU(), tf.nn.relu)
+
+
+class TestBuildAnn:
+    @pytest.mark.parametrize(
+        "activation,output,width",
+        [("relu", "softmax", 2), ("relu", "sigmoid", 1), ("tanh", "softmax", 2)],
+    )
+    def test_the_report_networks(self, activation, output, width):
+        model = scratch.build_ann(activation, output, seed=0)
+        linears = [m for m in model.modules if isinstance(m, scratch.Linear)]
+        shapes = [tuple(m.weight.shape) for m in linears]
+        assert shapes == [(2, 25), (25, 25), (25, 25), (25, width)]
+        assert len(model.modules) == 8
+        assert model.forward(tf.zeros([3, 2])).shape == (3, width)
+
+    def test_seed_fixes_weights_and_layers_differ(self):
+        def weights(seed):
+            return [param for param, _ in scratch.build_ann("relu", "softmax", seed=seed).params()]
+
+        first, again, other = weights(5), weights(5), weights(6)
+        assert all(max_abs(a, b) == 0.0 for a, b in zip(first, again))
+        assert max_abs(first[2], first[4]) > 0.1
+        assert max_abs(first[2], other[2]) > 0.1
+
+    @pytest.mark.parametrize("args", [("elu", "softmax"), ("relu", "linear")])
+    def test_rejects_unknown_choices(self, args):
+        with pytest.raises(ValueError):
+            scratch.build_ann(*args)
+
+
+class TestSGD:
+    @pytest.mark.parametrize(
+        "learning_rate,expected",
+        [
+            (0.3, lambda i: 0.3),
+            (StepDecay(0.5, 0.5, step_length=2), lambda i: 0.5 * 0.5 ** (i // 2)),
+            (ExponentialDecay(0.8, 0.1), lambda i: 0.8 * math.exp(-0.1 * i)),
+            (TFracDecay(0.1, 0.5), lambda i: 0.1 / (1 + 0.5 * i)),
+        ],
+    )
+    @pytest.mark.parametrize("decay_per", ["epoch", "step"])
+    def test_step_moves_params_by_lr_times_grad(self, learning_rate, expected, decay_per):
+        layer = scratch.Linear(3, 2, seed=0)
+        optimizer = scratch.SGD(layer, learning_rate, decay_per=decay_per)
+        for epoch in range(3):
+            for step in range(2):
+                index = epoch if decay_per == "epoch" else 2 * epoch + step
+                lr = optimizer.current_learning_rate()
+                assert abs(float(lr) - expected(index)) < 1e-6
+                before = [tf.identity(param) for param, _ in layer.params()]
+                for seed, (_, grad) in enumerate(layer.params()):
+                    grad.assign(normal(seed + 10 * index, *grad.shape, dtype=tf.float32))
+                optimizer.step()
+                for old, (param, grad) in zip(before, layer.params()):
+                    assert max_abs(param, old - lr * grad) == 0.0
+            optimizer.next_epoch()
+        assert int(optimizer.iterations) == 6 and int(optimizer.epochs) == 3
+
+    @pytest.mark.parametrize(
+        "kwargs", [{"learning_rate": 0.0}, {"learning_rate": "0.1"}, {"decay_per": "batch"}]
+    )
+    def test_rejects_bad_arguments(self, kwargs):
+        with pytest.raises(ValueError):
+            scratch.SGD(scratch.ReLU(), **{"learning_rate": 0.1, **kwargs})
+
+
+class TestFit:
+    def test_fit_is_the_eager_mini_batch_loop(self):
+        x, labels = disk(70, seed=1)
+        y = scratch.class_targets(labels, 2)
+        schedule = TFracDecay(0.1, 0.5)
+
+        model = scratch.build_ann("tanh", "softmax", hidden=(4,), seed=2)
+        seen = []
+        history = scratch.fit(
+            model,
+            scratch.CrossEntropy(),
+            scratch.SGD(model, schedule, decay_per="step"),
+            x,
+            y,
+            epochs=2,
+            batch_size=30,
+            seed=3,
+            on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)),
+        )
+
+        reference = scratch.build_ann("tanh", "softmax", hidden=(4,), seed=2)
+        loss, optimizer = scratch.CrossEntropy(), scratch.SGD(reference, schedule, "step")
+        generator = tf.random.Generator.from_seed(3)
+        for epoch in range(2):
+            order = tf.argsort(generator.uniform([70]))
+            epoch_loss = 0.0
+            for start in (0, 30, 60):
+                batch = order[start : start + 30]
+                optimizer.zero_grad()
+                value = loss.forward(reference(tf.gather(x, batch)), tf.gather(y, batch))
+                epoch_loss += float(value) * int(batch.shape[0]) / 70
+                reference.backward(loss.backward())
+                optimizer.step()
+            optimizer.next_epoch()
+            assert abs(history["loss"][epoch] - epoch_loss) < 1e-5
+        for (fitted, _), (expected, _) in zip(model.params(), reference.params()):
+            assert max_abs(fitted, expected) < 1e-6
+        assert [epoch for epoch, _ in seen] == [0, 1]
+        assert len(history["error"]) == 2
+        assert seen[1][1] == {"loss": history["loss"][1], "error": history["error"][1]}
+
+    def test_ann1_learns_the_disk(self):
+        x, labels = disk(1000, seed=0)
+        y = scratch.class_targets(labels, 2)
+        model = scratch.build_ann("relu", "softmax", seed=0)
+        optimizer = scratch.SGD(model, TFracDecay(0.1, 0.01))
+        history = scratch.fit(
+            model, scratch.CrossEntropy(), optimizer, x, y, epochs=150, batch_size=500, seed=0
+        )
+        baseline = 100.0 * min(labels.mean(), 1.0 - labels.mean())
+        assert baseline > 40.0
+        assert scratch.error_rate(model, x, y) < 20.0
+        assert history["loss"][-1] < history["loss"][0]
+
+
+class TestHelpers:
+    def test_class_targets(self):
+        assert scratch.class_targets([0, 1, 1], 1).numpy().tolist() == [[0.0], [1.0], [1.0]]
+        assert scratch.class_targets([0, 1], 2).numpy().tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+    def test_predicted_classes_and_error_rate(self):
+        assert scratch.predicted_classes(tf.constant([[0.2], [0.7]])).numpy().tolist() == [0, 1]
+        assert scratch.predicted_classes(tf.constant([[0.2, 0.8]])).numpy().tolist() == [1]
+        model = scratch.Sequential(scratch.Softmax())
+        x = tf.constant([[1.0, 0.0], [0.0, 1.0], [2.0, 0.0], [0.0, 3.0]])
+        y = scratch.class_targets([0, 1, 1, 1], 2)
+        assert scratch.error_rate(model, x, y) == 25.0
+        assert scratch.predict(model, x).shape == (4, 2)
