@@ -79,10 +79,13 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
     }
 
 
-def _fmt(value, digits=2, sign="") -> str:
+def _fmt(value, digits=2, sign="", like=None) -> str:
+    """`value` with `digits` decimals, or in scientific notation when that would show nothing
+    (as `like` does, when given: a spread is printed in its mean's notation)."""
     if value is None:
         return "—"
-    if value != 0 and abs(value) < 10**-digits:
+    reference = value if like is None else like
+    if reference != 0 and abs(reference) < 10**-digits:
         return f"{value:{sign}.2e}"
     return f"{value:{sign}.{digits}f}"
 
@@ -106,7 +109,7 @@ def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
             mean = stats["mean"] if stats else None
             paper_text = _fmt(paper, digits)
             if column in row["paper_std"]:
-                paper_text += f" ± {_fmt(row['paper_std'][column], digits)}"
+                paper_text += f" ± {_fmt(row['paper_std'][column], digits + 1, like=paper)}"
             n = str(row["trials"])
             if row["diverged"]:
                 n += f" ({len(row['diverged'])} diverged)"
@@ -115,7 +118,7 @@ def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
                 + ([column] if multi else [])
                 + [
                     paper_text,
-                    f"{_fmt(mean, digits)} ± {_fmt(stats['std'], digits)}" if stats and mean is not None else "—",
+                    f"{_fmt(mean, digits)} ± {_fmt(stats['std'], digits + 1, like=mean)}" if stats and mean is not None else "—",
                     _fmt(stats["max"], digits) if stats else "—",
                     _fmt(mean - paper, digits, "+") if paper is not None and mean is not None else "—",
                     n,
