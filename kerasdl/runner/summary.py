@@ -19,9 +19,10 @@ from kerasdl.runner.execute import TablePlan, data_signature
 def _stats(values: Sequence[float]) -> dict:
     finite = [v for v in values if v is not None and math.isfinite(v)]
     if not finite:
-        return {"mean": None, "std": None, "max": None, "values": list(values)}
+        return {"mean": None, "std": None, "max": None, "n": 0, "values": list(values)}
     arr = np.asarray(finite, dtype=np.float64)
     return {
+        "n": len(finite),
         "mean": float(arr.mean()),
         "std": float(arr.std()),
         "max": float(arr.max()),
@@ -110,7 +111,7 @@ def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
             paper_text = _fmt(paper, digits)
             if column in row["paper_std"]:
                 paper_text += f" ± {_fmt(row['paper_std'][column], digits + 1, like=paper)}"
-            n = str(row["trials"])
+            n = str(stats["n"] if stats else 0)
             if row["diverged"]:
                 n += f" ({len(row['diverged'])} diverged)"
             body.append(
