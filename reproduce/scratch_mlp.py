@@ -121,8 +121,6 @@ STUCK_ERROR_PCT = 30.0
 
 
 def run(trial):
-    if trial.config["backend"] not in BACKENDS:
-        raise ValueError(f"unknown backend {trial.config['backend']!r}; choose from: {', '.join(BACKENDS)}")
     train_error, test_error, seconds, curves = BACKENDS[trial.config["backend"]](trial, trial.data)
     stuck = train_error >= STUCK_ERROR_PCT
     return TrialResult(
@@ -187,6 +185,7 @@ t5 = Table(
     run=run,
     data="disk",
     curve="train_error_pct",
+    choices={"backend": tuple(BACKENDS)},
     conclusions=[
         Conclusion(
             "softmax + cross-entropy (ANN1, ANN3) gives lower test error than sigmoid + MSE (ANN2)",

@@ -47,6 +47,7 @@ def write_fake_mnist(folder: Path, n_train=96, n_test=48):
         (["scratch_mlp", "--data-dir", "/no/such/dir"], ["--data-dir", "does not exist"]),
         (["scratch_mlp", "--set", "lr"], ["--set", "key=value"]),
         (["scratch_mlp", "--set", "lrr=0.1"], ["unknown setting", "lrr", "choose from"]),
+        (["scratch_mlp", "--set", "backend=torch"], ["bad value 'torch'", "scratch, keras"]),
         (["all", "t5_performance"], ["'all' takes no table names"]),
     ],
 )
@@ -102,6 +103,14 @@ def test_all_reports_run_in_smoke_offline(tmp_path, capsys):
                 assert row["trials"] >= 1
                 assert any(s["mean"] is not None for s in row["reproduced"].values()), (table.name, row["name"])
             assert f"{report_id} / {table.name}" in printed
+
+
+def test_scratch_mlp_keras_backend(tmp_path):
+    assert cli("scratch_mlp", "--profile", "smoke", "--set", "backend=keras", "--out", str(tmp_path), "--quiet") == 0
+    summary = json.loads((tmp_path / "scratch_mlp" / "t5_performance.json").read_text())
+    assert summary["config"]["backend"] == "keras"
+    for row in summary["rows"]:
+        assert 0 <= row["reproduced"]["test_error_pct"]["mean"] <= 100
 
 
 def test_report_script_runs_standalone(tmp_path):

@@ -101,7 +101,8 @@ class TablePlan:
 
 
 def check_overrides(report: Report, table: Table, profile: str, overrides: Mapping[str, Any]) -> None:
-    """Raise ValueError if an override names a setting that no row of `table` has."""
+    """Raise ValueError if an override names a setting that no row of `table` has, or gives a
+    setting with declared `choices` a value outside them."""
     known = set(report.settings(table, profile)).union(*(row.config for row in table.rows))
     unknown = sorted(set(overrides) - known)
     if unknown:
@@ -109,6 +110,12 @@ def check_overrides(report: Report, table: Table, profile: str, overrides: Mappi
             f"unknown setting(s) {', '.join(unknown)} for {report.id}/{table.name}; "
             f"choose from: {', '.join(sorted(known))}"
         )
+    for key, value in overrides.items():
+        allowed = table.choices.get(key)
+        if allowed is not None and value not in allowed:
+            raise ValueError(
+                f"bad value {value!r} for setting {key!r}; choose from: {', '.join(map(str, allowed))}"
+            )
 
 
 def plan_table(

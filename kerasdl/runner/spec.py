@@ -65,6 +65,8 @@ class Table:
         notes: choices the report leaves unstated, and what differs from it, printed as footnotes.
         errata: errors of the report itself, printed under the table.
         figures: extra figure makers, `fn(summary, trials_by_row, out_dir) -> list of paths`.
+        choices: the allowed values of settings that take one of a few (`{"backend": ("scratch",
+            "keras")}`), checked when the command line overrides them.
     """
 
     name: str
@@ -81,6 +83,7 @@ class Table:
     notes: Sequence[str] = ()
     errata: Sequence[str] = ()
     figures: Sequence[Callable[..., Any]] = ()
+    choices: Mapping[str, Sequence[Any]] = dataclasses.field(default_factory=dict)
 
     def row(self, name: str) -> Row:
         for row in self.rows:
