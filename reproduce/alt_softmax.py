@@ -106,7 +106,10 @@ def run(trial):
     )
     accuracy = history.get("val_accuracy") or [float("nan")]
     return TrialResult(
-        metrics={"test_accuracy_pct": 100 * max(accuracy)}, history=history, diverged_epoch=diverged
+        metrics={"test_accuracy_pct": 100 * max(accuracy)},
+        history=history,
+        diverged_epoch=diverged,
+        model=model,
     )
 
 

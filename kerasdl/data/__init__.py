@@ -5,6 +5,7 @@
 a `DataError` with a one-paragraph explanation when neither has the data.
 """
 
+from kerasdl.data.catalog import class_names
 from kerasdl.data.dataset import Dataset
 from kerasdl.data.disk import disk, disk_dataset
 from kerasdl.data.errors import CorruptDataError, DataError, DataUnavailableError
@@ -18,6 +19,7 @@ __all__ = [
     "DataError",
     "DataUnavailableError",
     "Dataset",
+    "class_names",
     "describe_sources",
     "disk",
     "disk_dataset",

@@ -26,18 +26,28 @@ class Spec:
     Args:
         image_shape: (H, W, C) of one image.
         raw: the official file format, `idx` (MNIST, Fashion-MNIST) or `cifar` (CIFAR-10 python).
+        class_names: the name of each label, in label order.
         num_classes: labels lie in 0 .. num_classes − 1.
     """
 
     image_shape: tuple
     raw: str
+    class_names: tuple
     num_classes: int = 10
 
 
 CATALOG = {
-    "mnist": Spec((28, 28, 1), "idx"),
-    "fashion_mnist": Spec((28, 28, 1), "idx"),
-    "cifar10": Spec((32, 32, 3), "cifar"),
+    "mnist": Spec((28, 28, 1), "idx", tuple(str(d) for d in range(10))),
+    "fashion_mnist": Spec(
+        (28, 28, 1),
+        "idx",
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+    ),
+    "cifar10": Spec(
+        (32, 32, 3),
+        "cifar",
+        ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+    ),
 }
 
 
@@ -46,6 +56,13 @@ def spec(name):
     if name not in CATALOG:
         raise ValueError(f"unknown data set {name!r}; known: {', '.join(CATALOG)}")
     return CATALOG[name]
+
+
+def class_names(name):
+    """The label names of data set `name` (`disk`: outside, inside)."""
+    if name == "disk":
+        return ("outside", "inside")
+    return spec(name).class_names
 
 
 def raw_file_names(name):

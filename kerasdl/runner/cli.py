@@ -4,6 +4,8 @@
     python -m reproduce REPORT [TABLE ...] [--profile P] [--trials N] [--epochs N]
                         [--data-dir DIR] [--out DIR] [--seed S] [--quiet]
     python -m reproduce all [--profile P] ...
+    python -m reproduce export REPORT TABLE ROW [--dest DIR] [run options]
+    python -m reproduce predict MODEL INPUT ... [--top K]
 
 Bad arguments print one line naming the problem and the valid choices, and exit with status 2;
 so does missing data (one paragraph saying what was tried and how to supply the files).
@@ -20,7 +22,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from kerasdl.data import DataError
+from kerasdl.predict import PredictError, predict
 from kerasdl.runner.execute import check_overrides
+from kerasdl.runner.export import export_row
 from kerasdl.runner.run import run_table
 from kerasdl.runner.spec import PROFILES, Report
 
@@ -79,11 +83,7 @@ def setting(text: str) -> tuple:
         return key, value
 
 
-def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
-    p = _Parser(prog=prog, description="Re-run a report's tables beside the paper's numbers.")
-    if reports:
-        p.add_argument("report", help="a report id, 'all', or 'list'")
-    p.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
+def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="fast", help=f"one of {', '.join(PROFILES)} (default fast)")
     p.add_argument("--trials", type=positive_int, help="trials per row (overrides the profile)")
     p.add_argument("--epochs", type=positive_int, help="epochs per trial (overrides the profile)")
@@ -92,7 +92,74 @@ def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=integer, default=0, help="seed of the first trial (trial i uses seed+i)")
     p.add_argument("--set", type=setting, action="append", default=[], metavar="KEY=VALUE", help="override a row setting, e.g. backend=keras (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
+    p = _Parser(prog=prog, description="Re-run a report's tables beside the paper's numbers.")
+    if reports:
+        p.add_argument("report", help="a report id, 'all', 'list', 'export' or 'predict'")
+    p.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
+    _run_options(p)
     return p
+
+
+def export_parser(prog: str) -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{prog} export", description="Export a row's best model as .keras and SavedModel.")
+    p.add_argument("report")
+    p.add_argument("table")
+    p.add_argument("row")
+    p.add_argument("--dest", type=out_folder, help="export folder (default <out>/<report>/export/<table>/<row>)")
+    _run_options(p)
+    return p
+
+
+def predict_parser(prog: str) -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{prog} predict", description="Classify PNG images or a .npy batch with an exported model.")
+    p.add_argument("model", help="an export folder, a SavedModel folder or a .keras file")
+    p.add_argument("inputs", nargs="+", help="image files, or one .npy batch")
+    p.add_argument("--top", type=positive_int, default=3, help="classes shown per input (default 3)")
+    return p
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip("_") or "row"
+
+
+def export_main(argv, load, report_ids, prog) -> int:
+    try:
+        args = export_parser(prog).parse_args(argv)
+        if args.profile not in PROFILES:
+            raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
+        if args.report not in report_ids:
+            raise UsageError(f"unknown report {args.report!r}; choose from: {', '.join(report_ids)}")
+        report = load(args.report)
+        (table,) = _select(report, [args.table])
+        check_overrides(report, table, args.profile, dict(args.set))
+        dest = args.dest or Path(args.out) / report.id / "export" / table.name / _slug(args.row)
+        labels = export_row(
+            report, table.name, args.row, dest, args.profile, out=args.out, seed=args.seed,
+            trials=args.trials, epochs=args.epochs, data_dir=args.data_dir, overrides=dict(args.set),
+            quiet=args.quiet,
+        )
+    except (UsageError, ValueError, DataError) as error:
+        print(f"{prog} export: {error}", file=sys.stderr)
+        return 2
+    metrics = ", ".join(f"{k}={v:.4g}" for k, v in labels["metrics"].items() if v is not None)
+    print(f"exported {report.id}/{table.name}/{args.row} (trial {labels['trial']}, {metrics}) to {dest}/")
+    print(f"  {dest}/model.keras, {dest}/saved_model/ (serve signature), {dest}/labels.json")
+    return 0
+
+
+def predict_main(argv, prog) -> int:
+    try:
+        args = predict_parser(prog).parse_args(argv)
+        results = predict(args.model, args.inputs, top=args.top)
+    except (UsageError, PredictError) as error:
+        print(f"{prog} predict: {error}", file=sys.stderr)
+        return 2
+    for name, ranked in results:
+        print(f"{name}: " + ", ".join(f"{label} {p:.3f}" for label, p in ranked))
+    return 0
 
 
 def describe(reports: Sequence[Report]) -> str:
@@ -129,13 +196,17 @@ def main(
 ) -> int:
     """Run the command line; `load(id)` gives a report, `only` fixes it (a report's own script)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if only is None and argv[:1] == ["export"]:
+        return export_main(argv[1:], load, report_ids, prog)
+    if only is None and argv[:1] == ["predict"]:
+        return predict_main(argv[1:], prog)
     try:
         args = parser(prog, reports=only is None).parse_args(argv)
         if only is not None:
             args.report = only
         if args.profile not in PROFILES:
             raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
-        choices = ["list", "all", *report_ids]
+        choices = ["list", "all", "export", "predict", *report_ids]
         if args.report not in choices:
             raise UsageError(f"unknown report {args.report!r}; choose from: {', '.join(choices)}")
         if args.report == "list":

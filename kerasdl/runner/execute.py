@@ -31,12 +31,15 @@ class TrialResult:
         diverged_epoch: the epoch (1-based) at which the loss became NaN or infinite, if it did;
             the metrics then describe the trial up to that epoch.
         extra: anything else worth keeping with the trial (JSON-able).
+        model: the trained Keras model, if the trial has one: it is saved beside the record, for
+            `python -m reproduce export`.
     """
 
     metrics: Mapping[str, float]
     history: Mapping[str, list] = dataclasses.field(default_factory=dict)
     diverged_epoch: int | None = None
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    model: Any = None
 
 
 @dataclasses.dataclass
@@ -46,7 +49,9 @@ class Trial:
     `config` is the profile's settings merged with the table's and the row's (and the command
     line's `--epochs`); `data` is the table's data set, already limited to the profile's sizes.
     A trial function reports each finished epoch with `epoch_done()` (Keras models get that from
-    `kerasdl.runner.fit`), which drives the progress bar.
+    `kerasdl.runner.fit`), which drives the progress bar. `data_dir` is the data folder the run was
+    given (`--data-dir`; None: `$KERASDL_DATA_DIR`, then tfds), for a trial that loads other data
+    sets with `kerasdl.data.load(name, trial.data_dir)`.
     """
 
     report: str
@@ -57,6 +62,7 @@ class Trial:
     index: int
     data: Any
     epoch_done: Callable[[], None] = lambda: None
+    data_dir: str | None = None
 
 
 def _positive_int(name, value):
@@ -86,7 +92,8 @@ def data_signature(dataset) -> dict | None:
 
 @dataclasses.dataclass
 class TablePlan:
-    """The trials of one table in one profile, each with its identity, and the data they use."""
+    """The trials of one table in one profile, each with its identity, and the data they use
+    (`data`, read from `data_dir`)."""
 
     report: Report
     table: Table
@@ -94,6 +101,7 @@ class TablePlan:
     settings: dict
     data: Any
     trials: list  # (row, index, seed, config, identity)
+    data_dir: str | None = None
 
     @property
     def epochs_per_trial(self) -> int:
@@ -158,7 +166,7 @@ def plan_table(
                 "kerasdl": kerasdl.__version__,
             }
             planned.append((row, index, seed + index, config, identity))
-    return TablePlan(report, table, profile, settings, dataset, planned)
+    return TablePlan(report, table, profile, settings, dataset, planned, data_dir)
 
 
 def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
@@ -168,48 +176,63 @@ def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
     return {k: (float(v) if v is not None and math.isfinite(float(v)) else None) for k, v in result.metrics.items()}
 
 
+def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dict:
+    """Run one planned trial `(row, index, seed, config, identity)`, store it, return its record."""
+    row, index, seed, config, identity = planned
+    keras.utils.set_random_seed(seed)
+    trial = Trial(
+        report=plan.report.id,
+        table=plan.table.name,
+        row=row,
+        config=config,
+        seed=seed,
+        index=index,
+        data=plan.data,
+        epoch_done=progress.epoch_done if progress is not None else (lambda: None),
+        data_dir=plan.data_dir,
+    )
+    if progress is not None:
+        progress.start_trial(f"{row.name} #{index + 1}")
+    start = time.perf_counter()
+    result = plan.table.run(trial)
+    elapsed = time.perf_counter() - start
+    record = {
+        "trial": index,
+        "seed": seed,
+        "metrics": _check_metrics(plan.table, row, result),
+        "history": {k: [float(v) for v in vs] for k, vs in result.history.items()},
+        "diverged_epoch": result.diverged_epoch,
+        "extra": dict(result.extra),
+        "elapsed_s": elapsed,
+        "model": None,
+    }
+    if result.model is not None:
+        record["model"] = store.put_model(identity, result.model).name
+    store.put(identity, record)
+    # Free the trial's graphs: a table runs many models in one process.
+    keras.backend.clear_session()
+    if progress is not None:
+        progress.end_trial()
+    return {**record, "identity": identity}
+
+
+def store_of(plan: TablePlan, out: Path) -> TrialStore:
+    return TrialStore(Path(out) / plan.report.id / "trials")
+
+
 def run_plan(plan: TablePlan, out: Path, *, progress=None) -> list[tuple[Row, dict]]:
     """Run the plan's unfinished trials; return `(row, record)` for every trial, in plan order.
 
     `progress`, if given, is a `Progress` (see `kerasdl.runner.progress`).
     """
-    store = TrialStore(Path(out) / plan.report.id / "trials")
+    store = store_of(plan, out)
     records = [store.get(identity) for *_, identity in plan.trials]
     if progress is not None:
         todo = sum(record is None for record in records)
         progress.start_table(f"{plan.report.id}/{plan.table.name}", todo, plan.epochs_per_trial)
-    for position, (row, index, seed, config, identity) in enumerate(plan.trials):
-        if records[position] is not None:
-            continue
-        keras.utils.set_random_seed(seed)
-        trial = Trial(
-            report=plan.report.id,
-            table=plan.table.name,
-            row=row,
-            config=config,
-            seed=seed,
-            index=index,
-            data=plan.data,
-            epoch_done=progress.epoch_done if progress is not None else (lambda: None),
-        )
-        if progress is not None:
-            progress.start_trial(f"{row.name} #{index + 1}")
-        start = time.perf_counter()
-        result = plan.table.run(trial)
-        elapsed = time.perf_counter() - start
-        record = {
-            "trial": index,
-            "seed": seed,
-            "metrics": _check_metrics(plan.table, row, result),
-            "history": {k: [float(v) for v in vs] for k, vs in result.history.items()},
-            "diverged_epoch": result.diverged_epoch,
-            "extra": dict(result.extra),
-            "elapsed_s": elapsed,
-        }
-        store.put(identity, record)
-        records[position] = store.get(identity)
-        if progress is not None:
-            progress.end_trial()
+    for position, planned in enumerate(plan.trials):
+        if records[position] is None:
+            records[position] = run_trial(plan, planned, store, progress)
     if progress is not None:
         progress.end_table()
     return [(row, record) for (row, *_), record in zip(plan.trials, records)]

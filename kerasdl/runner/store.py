@@ -81,3 +81,20 @@ class TrialStore:
         path = self.path(identity)
         write_json_atomic(path, {**record, "identity": identity})
         return path
+
+    def model_path(self, identity: Mapping[str, Any]) -> Path:
+        """Where the trial's trained Keras model is kept (`<out>/<report>/models/<key>.keras`)."""
+        return self.folder.parent / "models" / f"{trial_key(identity)}.keras"
+
+    def put_model(self, identity: Mapping[str, Any], model) -> Path:
+        """Save `model` for this trial, atomically (Keras needs the `.keras` suffix on the temporary)."""
+        path = self.model_path(identity)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.keras")
+        try:
+            model.save(tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return path

@@ -74,6 +74,9 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "notes": list(table.notes),
         "errata": list(table.errata),
         "data": signature,
+        # The folder given with --data-dir (None: $KERASDL_DATA_DIR, then tfds): figure makers
+        # that show data (sample grids, histograms) read it from here.
+        "data_dir": plan.data_dir,
         "config": plan.settings,
         "elapsed_s": elapsed_s,
         "compute_s": float(sum(r["elapsed_s"] for _, r in records)),

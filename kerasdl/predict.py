@@ -1,0 +1,103 @@
+"""Classify images with an exported model (`python -m reproduce predict MODEL INPUT ...`).
+
+MODEL is a folder written by `python -m reproduce export` (its SavedModel is served with plain
+TensorFlow, and its `labels.json` names the classes), a SavedModel folder, or a `.keras` file.
+INPUT is PNG/JPEG files or one `.npy` batch: uint8 pixels are divided by 255; float arrays are taken
+as already scaled to [0, 1]. Every input must have the model's image size.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+class PredictError(ValueError):
+    """Bad model or input; the message names the file and what is wrong."""
+
+
+def _image(path: Path, shape) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img = img.convert("L" if shape[-1] == 1 else "RGB")
+            pixels = np.asarray(img)
+    except (OSError, UnidentifiedImageError) as error:
+        raise PredictError(f"{path}: not a readable image ({error})") from None
+    pixels = pixels.reshape(pixels.shape[:2] + (shape[-1],))
+    if pixels.shape != tuple(shape):
+        raise PredictError(f"{path}: image is {pixels.shape[1]}x{pixels.shape[0]}, the model takes {shape[1]}x{shape[0]}")
+    return pixels
+
+
+def load_inputs(paths, shape) -> tuple[np.ndarray, list[str]]:
+    """A float32 batch shaped `(N, *shape)` in [0, 1], and a name per example."""
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.is_file():
+            raise PredictError(f"{path}: no such file")
+    if len(paths) == 1 and paths[0].suffix == ".npy":
+        try:
+            batch = np.load(paths[0], allow_pickle=False)
+        except ValueError as error:
+            raise PredictError(f"{paths[0]}: not a NumPy array file ({error})") from None
+        if batch.ndim == len(shape) and shape[-1] == 1:
+            batch = batch[..., None]
+        if batch.shape[1:] != tuple(shape):
+            raise PredictError(f"{paths[0]}: examples are shaped {batch.shape[1:]}, the model takes {tuple(shape)}")
+        names = [f"{paths[0].name}[{i}]" for i in range(len(batch))]
+    else:
+        batch = np.stack([_image(p, shape) for p in paths])
+        names = [p.name for p in paths]
+    if batch.dtype == np.uint8:
+        return batch.astype("float32") / 255.0, names
+    if not np.issubdtype(batch.dtype, np.floating):
+        raise PredictError(f"{paths[0]}: expected uint8 pixels or floats in [0, 1], got {batch.dtype}")
+    return batch.astype("float32"), names
+
+
+def load_model(path):
+    """`(predict_fn, input_shape, class_names)` for an export folder, SavedModel or `.keras` file."""
+    path = Path(path)
+    labels = {}
+    if (path / "labels.json").exists():
+        labels = json.loads((path / "labels.json").read_text())
+        path = path / "saved_model"
+    if path.suffix == ".keras" and path.is_file():
+        import keras
+
+        import kerasdl  # noqa: F401  (registers the custom objects)
+
+        model = keras.models.load_model(path)
+        return (lambda x: model.predict(x, verbose=0)), list(model.input_shape[1:]), labels.get("class_names")
+    if not (path / "saved_model.pb").exists():
+        raise PredictError(f"{path}: neither an export folder, a SavedModel nor a .keras file")
+    import tensorflow as tf
+
+    served = tf.saved_model.load(str(path))
+    spec = served.serve.input_signature[0]
+    shape = labels.get("input_shape") or spec.shape.as_list()[1:]
+
+    def predict(x):
+        out = served.serve(tf.constant(x))
+        if isinstance(out, dict):
+            out = next(iter(out.values()))
+        return np.asarray(out)
+
+    return predict, shape, labels.get("class_names")
+
+
+def predict(model_path, inputs, top: int = 3) -> list[tuple[str, list[tuple[str, float]]]]:
+    """For each input, its `top` classes with their probabilities, best first."""
+    fn, shape, names = load_model(model_path)
+    batch, example_names = load_inputs(inputs, shape)
+    probabilities = fn(batch)
+    results = []
+    for name, p in zip(example_names, probabilities):
+        order = np.argsort(-p)[:top]
+        label = lambda k: names[k] if names else str(k)  # noqa: E731
+        results.append((name, [(label(k), float(p[k])) for k in order]))
+    return results

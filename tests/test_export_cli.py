@@ -1,0 +1,107 @@
+"""`reproduce export` writes a row's best model as .keras + SavedModel; `reproduce predict` reads
+PNG files or a .npy batch with it, and refuses bad input with one line."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kerasdl.runner.cli import load_report, main
+from reproduce import REPORT_IDS
+from tests.test_cli import write_fake_mnist
+
+
+def cli(*argv):
+    return main(list(argv), load_report, REPORT_IDS)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    root = tmp_path_factory.mktemp("export")
+    data = write_fake_mnist(root / "data")
+    dest = root / "model"
+    code = cli("export", "alt_softmax", "q1_softmax_alternatives", "plus-one-abs-max", "--profile", "smoke",
+               "--trials", "2", "--data-dir", str(data), "--out", str(root / "results"), "--dest", str(dest), "--quiet")
+    assert code == 0
+    return root, dest
+
+
+def test_export_writes_keras_savedmodel_and_labels(exported):
+    root, dest = exported
+    labels = json.loads((dest / "labels.json").read_text())
+    assert labels["input_shape"] == [28, 28, 1] and labels["class_names"][3] == "3"
+    assert (dest / "model.keras").stat().st_size > 0 and (dest / "saved_model" / "saved_model.pb").exists()
+    assert not (root / "results" / "alt_softmax" / "q1_softmax_alternatives.json").exists()
+    values = [json.loads(p.read_text())["metrics"]["test_accuracy_pct"]
+              for p in (root / "results" / "alt_softmax" / "trials").glob("*.json")]
+    assert labels["metrics"]["test_accuracy_pct"] == max(values)
+
+
+def test_savedmodel_matches_keras_model_without_kerasdl(exported, tmp_path):
+    _, dest = exported
+    x = np.random.default_rng(0).random((5, 28, 28, 1)).astype("float32")
+    np.save(tmp_path / "x.npy", x)
+    script = f"""
+import json, sys, numpy as np, tensorflow as tf
+served = tf.saved_model.load({str(dest / 'saved_model')!r})
+print(json.dumps({{"k": any(m.startswith("kerasdl") for m in sys.modules),
+                   "p": np.asarray(served.serve(tf.constant(np.load({str(tmp_path / 'x.npy')!r})))).tolist()}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    import keras
+
+    expected = keras.models.load_model(dest / "model.keras").predict(x, verbose=0)
+    assert result["k"] is False
+    np.testing.assert_allclose(np.asarray(result["p"]), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_predict_png_and_npy(exported, tmp_path, capsys):
+    _, dest = exported
+    rng = np.random.default_rng(1)
+    paths = []
+    for i in range(2):
+        path = tmp_path / f"digit{i}.png"
+        Image.fromarray(rng.integers(0, 255, (28, 28), dtype=np.uint8)).save(path)
+        paths.append(str(path))
+    assert cli("predict", str(dest), *paths, "--top", "2") == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["digit0.png", "digit1.png"]
+    probabilities = [float(tok) for tok in lines[0].split(":")[1].replace(",", " ").split()[1::2]]
+    assert len(probabilities) == 2 and probabilities[0] >= probabilities[1] and 0 <= probabilities[1] <= 1
+    np.save(tmp_path / "batch.npy", rng.integers(0, 255, (3, 28, 28), dtype=np.uint8))
+    assert cli("predict", str(dest), str(tmp_path / "batch.npy")) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda d: Image.fromarray(np.zeros((32, 32), np.uint8)).save(d / "big.png") or d / "big.png", ["big.png", "32x32", "28x28"]),
+        (lambda d: (d / "junk.png").write_bytes(b"not an image") and d / "junk.png", ["junk.png", "not a readable image"]),
+        (lambda d: np.save(d / "b.npy", np.zeros((2, 5, 5))) or d / "b.npy", ["b.npy", "(5, 5, 1)"]),
+        (lambda d: d / "missing.png", ["missing.png", "no such file"]),
+    ],
+)
+def test_predict_bad_input_one_line(exported, tmp_path, capsys, make, words):
+    _, dest = exported
+    path = make(tmp_path)
+    assert cli("predict", str(dest), str(path)) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    for word in words:
+        assert word in err
+
+
+def test_export_unknown_row_and_non_keras_row(tmp_path, capsys):
+    assert cli("export", "alt_softmax", "q1_softmax_alternatives", "nope", "--profile", "smoke", "--out", str(tmp_path)) == 2
+    assert "unknown row 'nope'" in capsys.readouterr().err
+    assert cli("export", "scratch_mlp", "t5_performance", "ANN1", "--profile", "smoke", "--trials", "1", "--epochs", "1",
+               "--out", str(tmp_path), "--quiet") == 2
+    assert "trains no Keras model" in capsys.readouterr().err
