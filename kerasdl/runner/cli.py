@@ -17,13 +17,15 @@ import argparse
 import importlib
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
 from kerasdl.data import DataError
 from kerasdl.predict import PredictError, predict
-from kerasdl.runner.execute import check_overrides
+from kerasdl.runner.execute import STOP, check_overrides
 from kerasdl.runner.export import export_row
 from kerasdl.runner.run import run_table
 from kerasdl.runner.spec import PROFILES, Report
@@ -221,6 +223,8 @@ def main(
     except (UsageError, ValueError) as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
     try:
         for report, table in jobs:
             run_table(
@@ -240,8 +244,19 @@ def main(
         return 2
     except KeyboardInterrupt:
         print(f"\n{prog}: interrupted; finished trials are saved under {args.out}/, run the same command to resume", file=sys.stderr)
-        return 130
+        return 128 + _stopped_by[0]
     return 0
+
+
+_stopped_by = [signal.SIGINT]
+
+
+def _stop(signum, frame):
+    """SIGTERM (a scheduler's or `kill`'s) stops a run like Ctrl-C: the trial in progress is
+    dropped at its next batch or epoch, the finished ones are already on disk. Raising here would
+    be lost whenever the signal lands in a finalizer, so the runner raises at its next check."""
+    _stopped_by[0] = signum
+    STOP.set()
 
 
 def load_report(report_id: str) -> Report:

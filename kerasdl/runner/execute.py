@@ -1,24 +1,37 @@
 """Run a table: every row for N seeded trials, skipping the trials already on disk.
 
-Trial `i` of every row uses seed `seed + i`, so rows are compared on the same seeds and a re-run
-with the same seed gives the same numbers. Each finished trial is written at once (see
-`kerasdl.runner.store`); an interrupted run resumes where it stopped.
+Trial `i` of every row uses seed `seed + i`, so rows are compared on the same seeds, and with
+TensorFlow's op determinism enabled a re-run with the same seed gives the same numbers. Each
+finished trial is written at once (see `kerasdl.runner.store`); an interrupted run resumes where
+it stopped.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import keras
+import tensorflow as tf
 
 import kerasdl
 from kerasdl import data as kdata
 from kerasdl.runner.spec import Report, Row, Table
 from kerasdl.runner.store import TrialStore
+
+
+STOP = threading.Event()
+
+
+def check_stop() -> None:
+    """Raise KeyboardInterrupt once a stop was requested (SIGTERM, see the CLI); the runner checks
+    at every trial and epoch boundary, and Keras fits at every batch."""
+    if STOP.is_set():
+        raise KeyboardInterrupt
 
 
 @dataclasses.dataclass
@@ -179,7 +192,16 @@ def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
 def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dict:
     """Run one planned trial `(row, index, seed, config, identity)`, store it, return its record."""
     row, index, seed, config, identity = planned
+    # Same seed, same numbers: seeded RNGs and deterministic kernels (idempotent, process-wide).
+    tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(seed)
+
+    def epoch_done():
+        check_stop()
+        if progress is not None:
+            progress.epoch_done()
+
+    check_stop()
     trial = Trial(
         report=plan.report.id,
         table=plan.table.name,
@@ -188,7 +210,7 @@ def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dic
         seed=seed,
         index=index,
         data=plan.data,
-        epoch_done=progress.epoch_done if progress is not None else (lambda: None),
+        epoch_done=epoch_done,
         data_dir=plan.data_dir,
     )
     if progress is not None:

@@ -7,6 +7,8 @@ import math
 
 import keras
 
+from kerasdl.runner.execute import check_stop
+
 
 class _TrialCallback(keras.callbacks.Callback):
     """Drives the progress bar and stops at the first NaN or infinite loss, noting the epoch."""
@@ -21,6 +23,7 @@ class _TrialCallback(keras.callbacks.Callback):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
+        check_stop()
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(float(loss)):
             self.diverged_epoch = self._epoch + 1
