@@ -4,6 +4,8 @@
     python -m reproduce REPORT [TABLE ...] [--profile P] [--trials N] [--epochs N]
                         [--data-dir DIR] [--out DIR] [--seed S] [--quiet]
     python -m reproduce all [--profile P] ...
+    python -m reproduce REPORT ... --shard K/N     (one of N jobs sharing one --out)
+    python -m reproduce collect REPORT [TABLE ...] [run options]   (assemble, run nothing)
     python -m reproduce export REPORT TABLE ROW [--dest DIR] [run options]
     python -m reproduce predict MODEL INPUT ... [--top K]
 
@@ -85,6 +87,18 @@ def setting(text: str) -> tuple:
         return key, value
 
 
+def shard(text: str) -> tuple[int, int]:
+    """`K/N`, 1 <= K <= N: the K-th of N slices of a table's trials."""
+    k, sep, n = text.partition("/")
+    try:
+        k, n = int(k), int(n)
+    except ValueError:
+        k = n = 0
+    if not sep or not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, got {text!r}")
+    return k, n
+
+
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="fast", help=f"one of {', '.join(PROFILES)} (default fast)")
     p.add_argument("--trials", type=positive_int, help="trials per row (overrides the profile)")
@@ -99,9 +113,10 @@ def _run_options(p: argparse.ArgumentParser) -> None:
 def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
     p = _Parser(prog=prog, description="Re-run a report's tables beside the paper's numbers.")
     if reports:
-        p.add_argument("report", help="a report id, 'all', 'list', 'export' or 'predict'")
+        p.add_argument("report", help="a report id, 'all', 'list', 'collect', 'export' or 'predict'")
     p.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
     _run_options(p)
+    p.add_argument("--shard", type=shard, metavar="K/N", help="run only the K-th of N slices of each table's trials")
     return p
 
 
@@ -202,15 +217,20 @@ def main(
         return export_main(argv[1:], load, report_ids, prog)
     if only is None and argv[:1] == ["predict"]:
         return predict_main(argv[1:], prog)
+    collect = only is None and argv[:1] == ["collect"]
+    if collect:
+        argv = argv[1:]
     try:
         args = parser(prog, reports=only is None).parse_args(argv)
         if only is not None:
             args.report = only
         if args.profile not in PROFILES:
             raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
-        choices = ["list", "all", "export", "predict", *report_ids]
+        choices = ["list", "all", "collect", "export", "predict", *report_ids]
         if args.report not in choices:
             raise UsageError(f"unknown report {args.report!r}; choose from: {', '.join(choices)}")
+        if collect and args.shard:
+            raise UsageError("collect runs nothing: it takes no --shard")
         if args.report == "list":
             print(describe([load(r) for r in report_ids]))
             return 0
@@ -225,9 +245,10 @@ def main(
         return 2
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
+    incomplete = 0
     try:
         for report, table in jobs:
-            run_table(
+            summary = run_table(
                 report,
                 table,
                 args.profile,
@@ -238,13 +259,19 @@ def main(
                 data_dir=args.data_dir,
                 overrides=dict(args.set),
                 quiet=args.quiet,
+                shard=args.shard,
+                execute=not collect,
             )
+            incomplete += bool(summary["missing_trials"]) and args.shard is None
     except DataError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"\n{prog}: interrupted; finished trials are saved under {args.out}/, run the same command to resume", file=sys.stderr)
         return 128 + _stopped_by[0]
+    if collect and incomplete:
+        print(f"{prog} collect: {incomplete} table(s) incomplete: run their remaining shards", file=sys.stderr)
+        return 1
     return 0
 
 

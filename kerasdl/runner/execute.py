@@ -21,7 +21,7 @@ import tensorflow as tf
 import kerasdl
 from kerasdl import data as kdata
 from kerasdl.runner.spec import Report, Row, Table
-from kerasdl.runner.store import TrialStore
+from kerasdl.runner.store import TrialStore, trial_key
 
 
 STOP = threading.Event()
@@ -242,19 +242,38 @@ def store_of(plan: TablePlan, out: Path) -> TrialStore:
     return TrialStore(Path(out) / plan.report.id / "trials")
 
 
-def run_plan(plan: TablePlan, out: Path, *, progress=None) -> list[tuple[Row, dict]]:
+def in_shard(identity: Mapping[str, Any], shard: tuple[int, int] | None) -> bool:
+    """Whether shard `(k, n)` (1-based k) owns this trial. Ownership follows the trial's key, not
+    its position, so one experiment shared by two tables belongs to one shard only."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int(trial_key(identity), 16) % n == k - 1
+
+
+def run_plan(
+    plan: TablePlan, out: Path, *, progress=None, shard: tuple[int, int] | None = None, execute: bool = True
+) -> list[tuple[Row, dict | None]]:
     """Run the plan's unfinished trials; return `(row, record)` for every trial, in plan order.
 
-    `progress`, if given, is a `Progress` (see `kerasdl.runner.progress`).
+    With `shard=(k, n)` only the trials of shard k of n are run; with `execute=False` none are.
+    Trials neither stored nor run come back as `(row, None)`. `progress`, if given, is a
+    `Progress` (see `kerasdl.runner.progress`).
     """
     store = store_of(plan, out)
     records = [store.get(identity) for *_, identity in plan.trials]
+    todo = [
+        position
+        for position, (record, planned) in enumerate(zip(records, plan.trials))
+        if execute and record is None and in_shard(planned[4], shard)
+    ]
     if progress is not None:
-        todo = sum(record is None for record in records)
-        progress.start_table(f"{plan.report.id}/{plan.table.name}", todo, plan.epochs_per_trial)
-    for position, planned in enumerate(plan.trials):
-        if records[position] is None:
-            records[position] = run_trial(plan, planned, store, progress)
+        progress.start_table(f"{plan.report.id}/{plan.table.name}", len(todo), plan.epochs_per_trial)
+    for position in todo:
+        # Another process (a shard, a second run) may have finished it meanwhile.
+        records[position] = store.get(plan.trials[position][4]) or run_trial(
+            plan, plan.trials[position], store, progress
+        )
     if progress is not None:
         progress.end_table()
     return [(row, record) for (row, *_), record in zip(plan.trials, records)]

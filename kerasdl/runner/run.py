@@ -22,7 +22,8 @@ def write_outputs(summary: dict, records, table: Table, folder: Path) -> list[Pa
     write_text_atomic(paths[2], summaries.format_markdown(summary))
     histories = defaultdict(list)
     for row, record in records:
-        histories[row.name].append(record["history"])
+        if record is not None:
+            histories[row.name].append(record["history"])
     if table.curve:
         title = f"{summary['report']} / {name} ({summary['profile']})"
         png = figures.training_curves(title, table.curve, histories, folder / f"{name}.png")
@@ -48,14 +49,26 @@ def run_table(
     overrides=None,
     quiet: bool = False,
     echo=print,
+    shard: tuple[int, int] | None = None,
+    execute: bool = True,
 ) -> dict:
-    """Run (or resume) `table` of `report` in `profile`; return its summary."""
+    """Run (or resume) `table` of `report` in `profile`; return its summary.
+
+    `shard=(k, n)` runs only shard k's trials and writes no table (the other shards' trials may be
+    missing): a later run without a shard, or `execute=False` (`reproduce collect`), assembles it
+    from every shard's stored trials.
+    """
     start = time.perf_counter()
     plan = plan_table(
         report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides
     )
-    records = run_plan(plan, Path(out), progress=Progress(quiet=quiet))
+    records = run_plan(plan, Path(out), progress=Progress(quiet=quiet), shard=shard, execute=execute)
     summary = summaries.summarize(plan, records, time.perf_counter() - start)
+    if shard is not None:
+        if echo is not None:
+            done = len(records) - summary["missing_trials"]
+            echo(f"{report.id}/{table.name}: shard {shard[0]}/{shard[1]} done; {done} of {len(records)} trials stored")
+        return summary
     write_outputs(summary, records, table, Path(out) / report.id)
     if echo is not None:
         echo(summaries.format_text(summary))

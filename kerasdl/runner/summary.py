@@ -35,7 +35,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
     table = plan.table
     rows, means = [], {}
     for row in table.rows:
-        mine = [r for owner, r in records if owner is row]
+        mine = [r for owner, r in records if owner is row and r is not None]
         reproduced = {c: _stats([r["metrics"].get(c) for r in mine]) for c in table.columns}
         reproduced = {c: s for c, s in reproduced.items() if any(v is not None for v in s["values"])}
         means[row.name] = {c: s["mean"] for c, s in reproduced.items() if s["mean"] is not None}
@@ -79,7 +79,8 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "data_dir": plan.data_dir,
         "config": plan.settings,
         "elapsed_s": elapsed_s,
-        "compute_s": float(sum(r["elapsed_s"] for _, r in records)),
+        "compute_s": float(sum(r["elapsed_s"] for _, r in records if r is not None)),
+        "missing_trials": sum(r is None for _, r in records),
     }
 
 
@@ -144,8 +145,10 @@ def _footer(summary: Mapping[str, Any]) -> list[str]:
 def _heading(summary: Mapping[str, Any]) -> str:
     data = summary["data"]
     where = f"{data['source']}, {data['train']} train / {data['test']} test" if data["train"] else "no data set"
+    missing = summary.get("missing_trials")
+    incomplete = f"\nINCOMPLETE: {missing} trial(s) not run yet (other shards?)" if missing else ""
     return (
-        f"{summary['report']} / {summary['table']}: {summary['title']}\n"
+        f"{summary['report']} / {summary['table']}: {summary['title']}{incomplete}\n"
         f"profile {summary['profile']}; {where}; columns: {', '.join(summary['columns'])}; "
         f"{summary['elapsed_s']:.1f} s this run, {summary['compute_s']:.1f} s of trials"
     )

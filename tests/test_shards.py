@@ -1,0 +1,59 @@
+"""`--shard K/N`: N concurrent jobs split a table's trials, each trial runs once, and `collect`
+assembles the same table as an unsharded run with the same seeds."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kerasdl.runner.cli import load_report, main
+from reproduce import REPORT_IDS
+
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+RUN = ["scratch_mlp", "--profile", "smoke", "--trials", "3", "--epochs", "20", "--quiet"]
+
+
+def _values(summary):
+    return {r["name"]: {c: s["values"] for c, s in r["reproduced"].items() if c != "time_s"} for r in summary["rows"]}
+
+
+def test_two_shards_in_parallel_equal_one_unsharded_run(tmp_path):
+    shared = tmp_path / "shared"
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "reproduce", *RUN, "--out", str(shared), "--shard", f"{k}/2"],
+                         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for k in (1, 2)
+    ]
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+        outputs.append(out)
+    trials = list((shared / "scratch_mlp" / "trials").glob("*.json"))
+    assert len(trials) == 9, "every trial ran exactly once across the shards"
+    ran = [json.loads(p.read_text())["elapsed_s"] for p in trials]
+    assert all(t > 0 for t in ran)
+    assert not (shared / "scratch_mlp" / "t5_performance.json").exists(), "a shard writes no table"
+    assert "shard 1/2 done" in outputs[0] and "shard 2/2 done" in outputs[1]
+    assert main(["collect", *RUN, "--out", str(shared)], load_report, REPORT_IDS) == 0
+    sharded = json.loads((shared / "scratch_mlp" / "t5_performance.json").read_text())
+    assert main([*RUN, "--out", str(tmp_path / "single")], load_report, REPORT_IDS) == 0
+    single = json.loads((tmp_path / "single" / "scratch_mlp" / "t5_performance.json").read_text())
+    assert _values(sharded) == _values(single)
+
+
+def test_collect_of_an_incomplete_table_says_so(tmp_path, capsys):
+    out = str(tmp_path)
+    assert main([*RUN, "--out", out, "--shard", "1/3"], load_report, REPORT_IDS) == 0
+    capsys.readouterr()
+    assert main(["collect", *RUN, "--out", out], load_report, REPORT_IDS) == 1
+    captured = capsys.readouterr()
+    assert "INCOMPLETE" in captured.out and "remaining shards" in captured.err
+
+
+@pytest.mark.parametrize("value", ["0/2", "3/2", "a/b", "2"])
+def test_bad_shard(value, capsys):
+    assert main([*RUN, "--shard", value], load_report, REPORT_IDS) == 2
+    assert "K/N" in capsys.readouterr().err
