@@ -27,6 +27,8 @@ from typing import Callable, Sequence
 
 from kerasdl.data import DataError
 from kerasdl.predict import PredictError, predict
+from kerasdl.runner import distribute
+from kerasdl.runner.distribute import STRATEGIES
 from kerasdl.runner.execute import STOP, check_overrides
 from kerasdl.runner.export import export_row
 from kerasdl.runner.run import run_table
@@ -107,7 +109,16 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=out_folder, default="results", help="results folder (default results/)")
     p.add_argument("--seed", type=integer, default=0, help="seed of the first trial (trial i uses seed+i)")
     p.add_argument("--set", type=setting, action="append", default=[], metavar="KEY=VALUE", help="override a row setting, e.g. backend=keras (repeatable)")
+    p.add_argument("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy inside each trial (default: none)")
+    p.add_argument("--cpu-devices", type=positive_int, help="split the CPU into N logical devices (for --strategy mirrored without GPUs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _start_distribution(args) -> None:
+    """Set up devices and the strategy before any other TensorFlow work, as TF requires."""
+    if args.cpu_devices:
+        distribute.split_cpu(args.cpu_devices)
+    distribute.get(args.strategy)
 
 
 def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
@@ -152,11 +163,12 @@ def export_main(argv, load, report_ids, prog) -> int:
         report = load(args.report)
         (table,) = _select(report, [args.table])
         check_overrides(report, table, args.profile, dict(args.set))
+        _start_distribution(args)
         dest = args.dest or Path(args.out) / report.id / "export" / table.name / _slug(args.row)
         labels = export_row(
             report, table.name, args.row, dest, args.profile, out=args.out, seed=args.seed,
             trials=args.trials, epochs=args.epochs, data_dir=args.data_dir, overrides=dict(args.set),
-            quiet=args.quiet,
+            quiet=args.quiet, strategy=args.strategy,
         )
     except (UsageError, ValueError, DataError) as error:
         print(f"{prog} export: {error}", file=sys.stderr)
@@ -240,6 +252,7 @@ def main(
         jobs = [(report, table) for report in reports for table in _select(report, args.tables)]
         for report, table in jobs:
             check_overrides(report, table, args.profile, dict(args.set))
+        _start_distribution(args)
     except (UsageError, ValueError) as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
@@ -261,6 +274,7 @@ def main(
                 quiet=args.quiet,
                 shard=args.shard,
                 execute=not collect,
+                strategy=args.strategy,
             )
             incomplete += bool(summary["missing_trials"]) and args.shard is None
     except DataError as error:

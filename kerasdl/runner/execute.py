@@ -20,6 +20,7 @@ import tensorflow as tf
 
 import kerasdl
 from kerasdl import data as kdata
+from kerasdl.runner import distribute
 from kerasdl.runner.spec import Report, Row, Table
 from kerasdl.runner.store import TrialStore, trial_key
 
@@ -115,6 +116,7 @@ class TablePlan:
     data: Any
     trials: list  # (row, index, seed, config, identity)
     data_dir: str | None = None
+    strategy: str = "default"
 
     @property
     def epochs_per_trial(self) -> int:
@@ -149,6 +151,7 @@ def plan_table(
     epochs: int | None = None,
     data_dir: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    strategy: str = "default",
 ) -> TablePlan:
     """The trials of `table`: rows x trials, each with its merged config and identity.
 
@@ -178,8 +181,11 @@ def plan_table(
                 "data": signature,
                 "kerasdl": kerasdl.__version__,
             }
+            distributed = distribute.identity_of(strategy, distribute.get(strategy))
+            if distributed is not None:
+                identity["strategy"] = distributed
             planned.append((row, index, seed + index, config, identity))
-    return TablePlan(report, table, profile, settings, dataset, planned, data_dir)
+    return TablePlan(report, table, profile, settings, dataset, planned, data_dir, strategy)
 
 
 def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
@@ -216,7 +222,8 @@ def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dic
     if progress is not None:
         progress.start_trial(f"{row.name} #{index + 1}")
     start = time.perf_counter()
-    result = plan.table.run(trial)
+    with distribute.get(plan.strategy).scope():
+        result = plan.table.run(trial)
     elapsed = time.perf_counter() - start
     record = {
         "trial": index,
@@ -242,6 +249,15 @@ def store_of(plan: TablePlan, out: Path) -> TrialStore:
     return TrialStore(Path(out) / plan.report.id / "trials")
 
 
+def worker_store_of(plan: TablePlan, out: Path) -> TrialStore:
+    """Where this process writes its trials: the shared store, or for a non-chief worker of a
+    multi-worker run its own folder (the chief writes the shared one)."""
+    if distribute.is_chief(plan.strategy):
+        return store_of(plan, out)
+    kind, index = distribute.task(plan.strategy)
+    return TrialStore(Path(out) / plan.report.id / "workers" / f"{kind}-{index}" / "trials")
+
+
 def in_shard(identity: Mapping[str, Any], shard: tuple[int, int] | None) -> bool:
     """Whether shard `(k, n)` (1-based k) owns this trial. Ownership follows the trial's key, not
     its position, so one experiment shared by two tables belongs to one shard only."""
@@ -260,7 +276,7 @@ def run_plan(
     Trials neither stored nor run come back as `(row, None)`. `progress`, if given, is a
     `Progress` (see `kerasdl.runner.progress`).
     """
-    store = store_of(plan, out)
+    store, mine = store_of(plan, out), worker_store_of(plan, out)
     records = [store.get(identity) for *_, identity in plan.trials]
     todo = [
         position
@@ -272,7 +288,7 @@ def run_plan(
     for position in todo:
         # Another process (a shard, a second run) may have finished it meanwhile.
         records[position] = store.get(plan.trials[position][4]) or run_trial(
-            plan, plan.trials[position], store, progress
+            plan, plan.trials[position], mine, progress
         )
     if progress is not None:
         progress.end_table()

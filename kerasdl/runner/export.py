@@ -45,6 +45,7 @@ def export_row(
     data_dir: str | None = None,
     overrides=None,
     quiet: bool = False,
+    strategy: str = "default",
 ) -> dict:
     """Write `dest/model.keras`, `dest/saved_model/` and `dest/labels.json`; return the labels."""
     table = report.table(table_name)
@@ -52,7 +53,8 @@ def export_row(
     if row_name not in valid:
         raise ExportError(f"unknown row {row_name!r} of {report.id}/{table_name}; choose from: {', '.join(valid)}")
     plan = plan_table(
-        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides
+        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides,
+        strategy=strategy,
     )
     plan.trials = [planned for planned in plan.trials if planned[0].name == row_name]
     records = [record for _, record in run_plan(plan, out, progress=Progress(quiet=quiet))]

@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from kerasdl.runner import figures, summary as summaries
+from kerasdl.runner import distribute, figures, summary as summaries
 from kerasdl.runner.execute import plan_table, run_plan
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.spec import Report, Table
@@ -51,19 +51,27 @@ def run_table(
     echo=print,
     shard: tuple[int, int] | None = None,
     execute: bool = True,
+    strategy: str = "default",
 ) -> dict:
     """Run (or resume) `table` of `report` in `profile`; return its summary.
 
     `shard=(k, n)` runs only shard k's trials and writes no table (the other shards' trials may be
     missing): a later run without a shard, or `execute=False` (`reproduce collect`), assembles it
-    from every shard's stored trials.
+    from every shard's stored trials. `strategy` names a `kerasdl.runner.distribute` strategy;
+    a non-chief worker of a multi-worker run trains with the chief and writes no table.
     """
     start = time.perf_counter()
     plan = plan_table(
-        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides
+        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides,
+        strategy=strategy,
     )
     records = run_plan(plan, Path(out), progress=Progress(quiet=quiet), shard=shard, execute=execute)
     summary = summaries.summarize(plan, records, time.perf_counter() - start)
+    if not distribute.is_chief(strategy):
+        if echo is not None:
+            kind, index = distribute.task(strategy)
+            echo(f"{report.id}/{table.name}: {kind} {index} trained with the chief (which writes the table)")
+        return summary
     if shard is not None:
         if echo is not None:
             done = len(records) - summary["missing_trials"]
