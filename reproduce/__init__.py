@@ -4,4 +4,4 @@
     python -m reproduce scratch_mlp --profile fast
 """
 
-REPORT_IDS = ("scratch_mlp", "alt_softmax")
+REPORT_IDS = ("scratch_mlp", "alt_softmax", "convnet_tricks", "lenet5", "classifiers")

@@ -19,21 +19,31 @@ def cli(*argv):
     return main(list(argv), load_report, REPORT_IDS)
 
 
-def write_fake_mnist(folder: Path, n_train=96, n_test=48):
-    """A generated stand-in for MNIST: random digits-shaped images with learnable labels."""
+def write_fake_mnist(folder: Path, n_train=96, n_test=48, name="mnist", shape=(28, 28)):
+    """A generated stand-in for MNIST: random digits-shaped images with learnable labels.
+
+    `name` and `shape` make the same kind of stand-in for Fashion-MNIST or CIFAR-10 (32, 32, 3).
+    """
     rng = np.random.default_rng(0)
     folder.mkdir(parents=True, exist_ok=True)
 
     def split(n):
         y = rng.integers(0, 10, n).astype("uint8")
-        x = rng.integers(0, 60, (n, 28, 28)).astype("uint8")
+        x = rng.integers(0, 60, (n, *shape)).astype("uint8")
         for i, label in enumerate(y):  # a bright bar whose row encodes the label
             x[i, 2 + 2 * label : 4 + 2 * label, 4:24] = 255
         return x, y
 
     (x_train, y_train), (x_test, y_test) = split(n_train), split(n_test)
-    np.savez(folder / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    np.savez(folder / f"{name}.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     return folder
+
+
+def write_fake_data(folder: Path):
+    """Generated stand-ins for the three image data sets, so that every report runs offline."""
+    write_fake_mnist(folder)
+    write_fake_mnist(folder, name="fashion_mnist")
+    return write_fake_mnist(folder, name="cifar10", shape=(32, 32, 3))
 
 
 @pytest.mark.parametrize(
@@ -90,7 +100,7 @@ def test_list_names_every_report_and_table(capsys):
 
 
 def test_all_reports_run_in_smoke_offline(tmp_path, capsys):
-    data = write_fake_mnist(tmp_path / "data")
+    data = write_fake_data(tmp_path / "data")
     out = tmp_path / "results"
     assert cli("all", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet") == 0
     printed = capsys.readouterr().out

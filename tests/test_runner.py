@@ -132,3 +132,22 @@ def test_printed_table_shows_paper_reproduction_and_footnotes(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "paper" in text and "reproduced (mean ± std)" in text
     assert "[holds] big beats small" in text and "note: a note" in text and "erratum: an erratum" in text
+
+
+def test_trials_and_figures_see_the_data_folder(tmp_path):
+    """A trial can load other data sets, and a figure can show data, from the run's --data-dir."""
+    seen = {}
+
+    def trial_function(trial):
+        seen["trial"] = trial.data_dir
+        return TrialResult(metrics={"score": 1.0})
+
+    def figure(summary, histories, folder):
+        seen["figure"] = summary["data_dir"]
+        return []
+
+    table = Table("t", "a table", ["score"], [Row("r", {"score": 1.0})], trial_function, figures=[figure])
+    report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
+    summary = run_table(report, table, "smoke", out=tmp_path, data_dir=str(tmp_path), quiet=True, echo=None)
+    assert seen == {"trial": str(tmp_path), "figure": str(tmp_path)}
+    assert json.loads((tmp_path / "toy" / "t.json").read_text())["data_dir"] == summary["data_dir"] == str(tmp_path)

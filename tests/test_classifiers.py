@@ -1,0 +1,120 @@
+"""Report `classifiers`: the models follow the report's layers, the stand-in task is what its note
+says, and the report runs in smoke on generated data."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from kerasdl.data import Dataset
+from kerasdl.runner.cli import load_report, main
+from kerasdl.runner.execute import check_overrides
+from reproduce import REPORT_IDS, classifiers
+from tests.test_cli import write_fake_data
+
+
+def _layers(model, kind):
+    return [layer for layer in model.layers if isinstance(layer, kind)]
+
+
+def _config(table, **row):
+    return {**classifiers.REPORT.settings(table, "smoke"), **row}
+
+
+def test_registered_with_every_table():
+    assert "classifiers" in REPORT_IDS
+    report = load_report("classifiers")
+    assert [t.name for t in report.tables] == [
+        "derivations", "q2_logistic", "q3_svm", "q4_softmax_mnist", "q5_cnn_mnist", "q6_cifar10"
+    ]
+    for table in report.tables:
+        for row in table.rows:
+            assert set(row.paper) <= set(table.columns)
+
+
+def test_three_layer_convnet_is_the_courses():
+    model = classifiers.build_model(_config(classifiers.q5, **classifiers.q5.row(classifiers.CNN).config), (28, 28, 1), 10)
+    (conv,) = _layers(model, keras.layers.Conv2D)
+    assert conv.kernel_size == (7, 7) and conv.padding == "valid" and conv.filters == 32
+    assert model.get_layer(index=2).output.shape[1:] == (22, 22, 32)
+    assert [layer.units for layer in _layers(model, keras.layers.Dense)] == [100, 10]
+    assert not _layers(model, keras.layers.BatchNormalization) and not _layers(model, keras.layers.Dropout)
+
+
+def test_batch_norm_variant_converts_keep_probability_to_rate():
+    row = classifiers.q5.row(classifiers.CNN_BN)
+    model = classifiers.build_model(_config(classifiers.q5, **row.config), (28, 28, 1), 10)
+    kinds = [type(layer).__name__ for layer in model.layers[1:]]
+    assert kinds[:5] == ["Conv2D", "BatchNormalization", "ReLU", "MaxPooling2D", "Dropout"]
+    (dropout,) = _layers(model, keras.layers.Dropout)
+    assert dropout.rate == pytest.approx(1 - classifiers.q5.config["keep_prob"])
+
+
+@pytest.mark.parametrize(
+    "model, filters, relus",
+    [("cifar_given", [8, 16, 32, 32, 64, 64, 64, 64], 0), ("cifar_wider", [32, 64, 128, 128, 256, 256, 256, 256], 6)],
+)
+def test_cifar_networks_follow_the_printed_layers(model, filters, relus):
+    net = classifiers.build_model(_config(classifiers.q6, model=model), (32, 32, 3), 10)
+    assert [c.filters for c in _layers(net, keras.layers.Conv2D)] == filters
+    assert len(_layers(net, keras.layers.ReLU)) == relus
+    assert len(_layers(net, keras.layers.MaxPooling2D)) == 5
+    assert [d.units for d in _layers(net, keras.layers.Dense)] == [256, 10]
+    assert net.get_layer(index=-3).output.shape[1:] == (filters[-1],)
+
+
+def test_stand_in_task_is_3_vs_5():
+    x = np.zeros((20, 28, 28, 1), "uint8")
+    y = np.arange(20) % 10
+    data = Dataset(x, y, x[:10], y[:10], source="test", name="mnist")
+    x_train, y_train, x_test, y_test = classifiers.task_data({"task": "mnist_3_vs_5"}, data)
+    assert len(x_train) == 4 and len(x_test) == 2
+    assert sorted(y_train.tolist()) == [0.0, 0.0, 1.0, 1.0] and x_train.dtype == np.float32
+
+
+@pytest.mark.parametrize("loss, units", [("logistic", 1), ("hinge", 1), ("softmax", 10)])
+def test_linear_and_two_layer_outputs(loss, units):
+    for model_kind, hidden_layers in (("linear", 0), ("two_layer", 1)):
+        config = _config(classifiers.q4, model=model_kind, loss=loss, hidden=7)
+        model = classifiers.build_model(config, (28, 28, 1), 10)
+        dense = _layers(model, keras.layers.Dense)
+        assert [d.units for d in dense] == [7] * hidden_layers + [units]
+
+
+def test_hinge_accuracy_counts_positive_scores_as_class_1():
+    model = classifiers.build_model(_config(classifiers.q3, model="linear"), (4,), 2)
+    model.set_weights([np.eye(4, 1, dtype="float32"), np.zeros(1, "float32")])
+    x = np.zeros((4, 4), "float32")
+    x[:, 0] = [2.0, -1.0, 0.5, -3.0]  # the scores
+    y = np.array([1, 0, 0, 0], "float32")
+    assert model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"] == pytest.approx(0.75)
+
+
+def test_validation_is_a_tenth_of_the_training_set():
+    x = np.zeros((50, 28, 28, 1), "uint8")
+    data = Dataset(x, np.arange(50) % 10, x[:5], np.arange(5), source="test", name="mnist")
+    train, validation, test = classifiers.splits(_config(classifiers.q4), data)
+    assert (len(train[0]), len(validation[0]), len(test[0])) == (45, 5, 5)
+    assert classifiers.splits(_config(classifiers.q6), data)[1] is None
+
+
+def test_searched_settings_can_be_set_from_the_command_line():
+    check_overrides(classifiers.REPORT, classifiers.q5, "fast", {"kernel_size": 5, "hidden": 200, "keep_prob": 0.5})
+    for table in (classifiers.q2, classifiers.q3, classifiers.q4):
+        check_overrides(classifiers.REPORT, table, "fast", {"hidden": 500})
+
+
+def test_derivations_and_binary_tables_run_in_smoke(tmp_path, capsys):
+    data = write_fake_data(tmp_path / "data")
+    out = tmp_path / "results"
+    argv = ["classifiers", "derivations", "q3_svm", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet"]
+    assert main(argv, load_report, REPORT_IDS) == 0
+    derivations = json.loads((out / "classifiers" / "derivations.json").read_text())
+    assert all(r["reproduced"]["max_abs_diff"]["mean"] < 1e-10 for r in derivations["rows"])
+    svm = json.loads((out / "classifiers" / "q3_svm.json").read_text())
+    for row in svm["rows"]:
+        for column in ("test_accuracy_pct", "val_accuracy_pct"):
+            assert 0 <= row["reproduced"][column]["mean"] <= 100
+    printed = capsys.readouterr().out
+    assert "not comparable" in printed and "3 vs 5" in printed
