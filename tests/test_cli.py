@@ -99,11 +99,23 @@ def test_list_names_every_report_and_table(capsys):
             assert table.name in out
 
 
-def test_all_reports_run_in_smoke_offline(tmp_path, capsys):
+def _timing(column):
+    """Columns that measure this machine's speed: the only ones allowed to differ between runs."""
+    return "time" in column or "ms_per" in column or column.endswith("_s")
+
+
+def test_all_reports_run_in_smoke_offline_and_repeat_exactly(tmp_path, capsys):
     data = write_fake_data(tmp_path / "data")
     out = tmp_path / "results"
     assert cli("all", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet") == 0
     printed = capsys.readouterr().out
+    # The same command again, in a fresh process and results folder: every number but timings equal.
+    again = tmp_path / "again"
+    done = subprocess.run(
+        [sys.executable, "-m", "reproduce", "all", "--profile", "smoke", "--data-dir", str(data), "--out", str(again), "--quiet"],
+        capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, cwd=ROOT, timeout=1200,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
     for report_id in REPORT_IDS:
         for table in load_report(report_id).tables:
             summary = json.loads((out / report_id / f"{table.name}.json").read_text())
@@ -113,6 +125,11 @@ def test_all_reports_run_in_smoke_offline(tmp_path, capsys):
                 assert row["trials"] >= 1
                 assert any(s["mean"] is not None for s in row["reproduced"].values()), (table.name, row["name"])
             assert f"{report_id} / {table.name}" in printed
+            repeat = json.loads((again / report_id / f"{table.name}.json").read_text())
+            for first, second in zip(summary["rows"], repeat["rows"]):
+                for column, stats in first["reproduced"].items():
+                    if not _timing(column):
+                        assert stats["values"] == second["reproduced"][column]["values"], (table.name, first["name"], column)
 
 
 def test_scratch_mlp_keras_backend(tmp_path):
