@@ -197,6 +197,8 @@ class LpPool2D(keras.layers.Layer):
                 inputs, self.pool_size, self.strides, self.padding, self.data_format
             )
         window = ops.convert_to_tensor(self._window, dtype=self.compute_dtype)
+        if self.p >= 1 and self.data_format == "channels_last" and keras.backend.backend() == "tensorflow":
+            return self._pool_with_written_gradient(inputs, window)
         total = ops.depthwise_conv(
             self._powered(inputs), window, self.strides, self.padding, self.data_format
         )
@@ -206,6 +208,52 @@ class LpPool2D(keras.layers.Layer):
         if self._flush:
             pooled = pooled * ops.cast(total >= self._floor, pooled.dtype)
         return pooled
+
+    def _pool_with_written_gradient(self, inputs, window):
+        """The p >= 1 pooling of `call`, with its backward pass written out (TensorFlow).
+
+        Autodiff spends its time at the input's resolution, several elementwise passes for the
+        power's gradient alone. By the chain rule, dO/dI = sign(I) |I|^(p-1) * conv^T(g * O / S)
+        (S the window sum, g the upstream gradient): p cancels, everything but the transposed
+        convolution and one product is done at the pooled resolution, and for p=2 the factor is
+        `I` itself. Values and gradients are those of the autodiff path (an all-zero window,
+        S < the floor, still gets a zero gradient).
+        """
+        import tensorflow as tf
+
+        strides = (1, self.strides, self.strides, 1)
+        padding = self.padding.upper()
+
+        @tf.custom_gradient
+        def pool(x):
+            # p=4: the backward's I^3 reuses the forward's I^2.
+            square = ops.square(x) if self.p == 4 else None
+            powered = ops.square(square) if self.p == 4 else self._powered(x)
+            total = tf.nn.depthwise_conv2d(powered, window, strides, padding)
+            floored = tf.maximum(total, self._floor)
+            kept = tf.cast(total >= self._floor, floored.dtype)
+            pooled = self._root(floored)
+            if self._flush:
+                pooled = pooled * kept
+
+            def grad(upstream):
+                scaled = upstream * (pooled / floored) * kept
+                spread = tf.nn.depthwise_conv2d_backprop_input(tf.shape(x), window, scaled, strides, padding)
+                return spread * (square * x if self.p == 4 else self._slope(x))
+
+            return pooled, grad
+
+        return pool(inputs)
+
+    def _slope(self, inputs):
+        """`sign(I) |I|^(p-1)`, the derivative of `|I|^p` divided by p (p >= 1)."""
+        if self.p == 1:
+            return ops.sign(inputs)
+        if self.p.is_integer():
+            if self.p % 2 == 0:
+                return _integer_power(inputs, int(self.p) - 1)
+            return inputs * _integer_power(ops.abs(inputs), int(self.p) - 2)
+        return ops.sign(inputs) * ops.power(ops.abs(inputs), self.p - 1)
 
     def _root(self, total):
         if self.p == 1:

@@ -1,0 +1,215 @@
+"""`lenet5_train`: samples per second training LeNet-5 (report `lenet5`) on MNIST-shaped data,
+batch 128, SGD momentum 0.9 Nesterov, through the kerasdl runner, a plain `model.fit` script and
+an equivalent PyTorch loop; with and without XLA (`jit_compile`), from in-memory arrays or a
+`tf.data` pipeline with cache and prefetch.
+
+    python -m benchmarks lenet5_train [--quick] [--epochs E]
+
+Variants run in rounds (each variant once per round) so that a change in the machine's load
+spreads over all of them; per-epoch times pool over rounds, the first epoch of each run (tracing,
+warm-up) left out.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+
+import numpy as np
+
+from benchmarks import common
+
+N_TRAIN, QUICK_N_TRAIN = 12_800, 256
+BATCH = 128
+LR = 0.01
+
+
+def data(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, 28, 28, 1), dtype=np.uint8), rng.integers(0, 10, n).astype("int64")
+
+
+def build_lenet5():
+    """The report's builder (`reproduce.lenet5.build_lenet5`, its defaults: He init, no penalty)."""
+    from reproduce.lenet5 import build_lenet5 as build
+
+    return build((28, 28, 1), 10)
+
+
+def epoch_timer():
+    """A Keras callback whose `times` lists each epoch's wall time."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.times.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
+def compiled(jit):
+    import keras
+
+    model = build_lenet5()
+    model.compile(
+        optimizer=keras.optimizers.SGD(LR, momentum=0.9, nesterov=True),
+        loss=keras.losses.SparseCategoricalCrossentropy(),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        jit_compile=jit,
+    )
+    return model
+
+
+def _no_determinism():
+    # The runner enables op determinism process-wide in every trial; a plain script does not.
+    from tensorflow.python.framework import config
+
+    config.disable_op_determinism()
+
+
+def plain_fit(x, y, epochs, jit, pipeline, determinism=False):
+    """The minimal script: build, compile, `model.fit` (arrays, or a tf.data pipeline)."""
+    import keras
+    import tensorflow as tf
+
+    if determinism:
+        tf.config.experimental.enable_op_determinism()
+    else:
+        _no_determinism()
+    keras.utils.set_random_seed(0)
+    model = compiled(jit)
+    timer = epoch_timer()
+    if pipeline == "arrays":
+        model.fit(x.astype("float32") / 255.0, y, batch_size=BATCH, epochs=epochs, verbose=0, callbacks=[timer])
+    else:
+        ds = (
+            tf.data.Dataset.from_tensor_slices((x, y))
+            .map(lambda a, b: (tf.cast(a, tf.float32) / 255.0, b), num_parallel_calls=tf.data.AUTOTUNE)
+            .cache()
+            .shuffle(len(y))
+            .batch(BATCH)
+            .prefetch(tf.data.AUTOTUNE)
+        )
+        model.fit(ds, epochs=epochs, verbose=0, callbacks=[timer], shuffle=False)
+    keras.backend.clear_session()
+    return timer.times
+
+
+def runner_fit(x, y, epochs, jit):
+    """The kerasdl runner: a one-row table whose trial fits LeNet-5 with `kerasdl.runner.fit`."""
+    from kerasdl.runner import Report, Row, Table, TrialResult, fit, run_table
+
+    timer = epoch_timer()
+
+    def trial_fn(trial):
+        model = compiled(trial.config["jit_compile"])
+        fit(trial, model, x.astype("float32") / 255.0, y, callbacks=[timer])
+        return TrialResult(metrics={"epoch_s": float(np.median(timer.times[1:]))})
+
+    settings = {"epochs": epochs, "trials": 1, "batch_size": BATCH}
+    table = Table("lenet5_train", "LeNet-5 training time", ["epoch_s"], [Row("lenet5", {"epoch_s": None},
+                  {"jit_compile": jit})], run=trial_fn)
+    report = Report("bench", "benchmark", "benchmarks/lenet5_train.py", [table],
+                    {"smoke": settings, "fast": settings, "paper": settings})
+    with tempfile.TemporaryDirectory() as out:
+        run_table(report, table, "fast", out=out, quiet=True, echo=None)
+    return timer.times
+
+
+def torch_loop(x, y, epochs, torch):
+    """The same network, optimizer and loss in PyTorch (logits + CrossEntropyLoss, which is the
+    softmax + sparse cross-entropy of the Keras model), in-memory tensors, accuracy counted."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(16 * 4 * 4, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+    )
+    for m in model:
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight)
+            nn.init.zeros_(m.bias)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=0.9, nesterov=True)
+    loss_fn = nn.CrossEntropyLoss()
+    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).astype("float32") / 255.0)
+    yt = torch.from_numpy(y)
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        order = torch.randperm(len(yt))
+        correct = 0
+        for i in range(0, len(yt), BATCH):
+            idx = order[i : i + BATCH]
+            xb, yb = xt[idx], yt[idx]
+            logits = model(xb)
+            loss = loss_fn(logits, yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            correct += int((logits.argmax(1) == yb).sum())
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def run(args, echo=print) -> dict:
+    n = QUICK_N_TRAIN if args.quick else N_TRAIN
+    epochs = 2 if args.quick else args.epochs
+    rounds = 1 if args.quick else 2
+    x, y = data(n)
+    torch = common.torch_or_none()
+    variants = {
+        "model.fit, arrays": lambda: plain_fit(x, y, epochs, False, "arrays"),
+        "model.fit, arrays, XLA": lambda: plain_fit(x, y, epochs, True, "arrays"),
+        "model.fit, tf.data cache+prefetch": lambda: plain_fit(x, y, epochs, False, "tf.data"),
+        "model.fit, tf.data cache+prefetch, XLA": lambda: plain_fit(x, y, epochs, True, "tf.data"),
+        "model.fit, arrays, op determinism": lambda: plain_fit(x, y, epochs, False, "arrays", determinism=True),
+        "runner (kerasdl.runner.fit), arrays": lambda: runner_fit(x, y, epochs, False),
+        "runner, arrays, XLA": lambda: runner_fit(x, y, epochs, True),
+    }
+    if torch is not None:
+        variants["torch loop, in-memory tensors"] = lambda: torch_loop(x, y, epochs, torch)
+    if args.quick:
+        variants = {k: v for k, v in variants.items() if "XLA" not in k and "determinism" not in k and "tf.data" not in k}
+    times = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, fn in variants.items():
+            times[name] += fn()[1:]
+    epoch_s = {name: common.median(ts) for name, ts in times.items()}
+    base = epoch_s["model.fit, arrays"]
+    peer = epoch_s.get("torch loop, in-memory tensors")
+    rows = [
+        {"variant": name, "epoch_s": s, "samples_per_s": n / s, "vs model.fit arrays": s / base,
+         "throughput vs torch": (peer / s) if peer else None}
+        for name, s in epoch_s.items()
+    ]
+    runner = epoch_s["runner (kerasdl.runner.fit), arrays"]
+    targets = [
+        common.target("runner epoch time / plain model.fit (arrays) <= 1.05", runner / base, lambda r: r <= 1.05),
+        common.target("kerasdl runner throughput / torch loop >= 1.0", peer / runner if peer else None,
+                      lambda r: r >= 1.0),
+    ]
+    notes = [
+        f"{n} random uint8 28x28x1 images scaled to [0, 1], 10 classes, batch {BATCH}, SGD(lr {LR}, momentum 0.9, "
+        f"Nesterov), LeNet-5 from reproduce.lenet5.build_lenet5 (He init, no penalty), accuracy metric; "
+        f"{rounds} round(s) of {epochs} epochs per variant, first epoch of each run left out; TensorFlow on all "
+        "cores (2)",
+        "the runner enables TensorFlow op determinism in every trial (process-wide); the plain model.fit rows "
+        "disable it, except the 'op determinism' row",
+    ]
+    if torch is None:
+        notes.append(common.TORCH_MISSING)
+        echo(common.TORCH_MISSING)
+    else:
+        notes.append("torch: 2 threads (torch.set_num_threads(2)), the same architecture, NCHW tensors in memory")
+    return common.report("lenet5_train", ["variant", "epoch_s", "samples_per_s", "vs model.fit arrays",
+                                          "throughput vs torch"], rows, args.out,
+                         settings={"n_train": n, "epochs": epochs, "rounds": rounds, "batch_size": BATCH},
+                         notes=notes, targets=targets, echo=echo)

@@ -1,0 +1,87 @@
+"""`suite`: wall time of `python -m reproduce all --profile fast`, broken down by report and
+table. Each report runs as its own `python -m reproduce REPORT` process into a fresh results
+folder (so no stored trial is reused); the per-table `elapsed_s` and `compute_s` come from the
+tables' JSON documents.
+
+    python -m benchmarks suite [--reports scratch_mlp,lenet5] [--profile fast] [--data-dir DIR]
+
+The whole suite takes about an hour on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import common
+from kerasdl.runner.cli import UsageError
+from kerasdl.runner.spec import PROFILES
+
+
+def selected(args) -> list[str]:
+    from reproduce import REPORT_IDS
+
+    if not args.reports:
+        return list(REPORT_IDS)
+    names = [r.strip() for r in args.reports.split(",") if r.strip()]
+    for name in names:
+        if name not in REPORT_IDS:
+            raise UsageError(f"unknown report {name!r} in --reports; choose from: {', '.join(REPORT_IDS)}")
+    if not names:
+        raise UsageError("--reports names no report")
+    return names
+
+
+def check_args(args) -> None:
+    if args.profile not in PROFILES:
+        raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
+    selected(args)
+
+
+def tables_of(folder: Path) -> list[dict]:
+    """The table documents (`<table>.json`) a reproduce run wrote in `folder`."""
+    docs = []
+    for path in sorted(folder.glob("*.json")):
+        doc = json.loads(path.read_text())
+        if isinstance(doc, dict) and "elapsed_s" in doc and "table" in doc:
+            docs.append(doc)
+    return docs
+
+
+def run(args, echo=print) -> dict:
+    profile = "smoke" if args.quick else args.profile
+    rows, notes = [], []
+    with tempfile.TemporaryDirectory(prefix="kerasdl-suite-") as scratch:
+        for report in selected(args):
+            command = [sys.executable, "-m", "reproduce", report, "--profile", profile, "--out", scratch, "--quiet"]
+            if args.data_dir:
+                command += ["--data-dir", args.data_dir]
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True)
+            wall = time.perf_counter() - start
+            if done.returncode != 0:
+                tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+                notes.append(f"{report}: exit {done.returncode}: {tail}")
+            tables = tables_of(Path(scratch) / report)
+            for doc in tables:
+                rows.append({"report": report, "table": doc["table"], "elapsed_s": doc["elapsed_s"],
+                             "compute_s": doc.get("compute_s"), "wall_s": None})
+            elapsed = sum(d["elapsed_s"] for d in tables)
+            rows.append({"report": report, "table": "(all: process wall time)", "elapsed_s": elapsed,
+                         "compute_s": sum(d.get("compute_s") or 0.0 for d in tables), "wall_s": wall,
+                         "share of wall": None})
+    total = sum(r["wall_s"] for r in rows if r["wall_s"] is not None)
+    for row in rows:
+        if row["wall_s"] is not None:
+            row["share of wall"] = row["wall_s"] / total if total else None
+    rows.append({"report": "total", "table": "", "wall_s": total})
+    notes.append(f"python -m reproduce REPORT --profile {profile} --quiet, one process per report, fresh --out; "
+                 "elapsed_s: the runner's per-table time (data loading, trials, outputs); wall_s adds the "
+                 "process start (imports)")
+    return common.report("suite", ["report", "table", "elapsed_s", "compute_s", "wall_s", "share of wall"], rows,
+                         args.out, settings={"profile": profile, "reports": selected(args)}, notes=notes,
+                         echo=echo)
