@@ -54,7 +54,7 @@ def epoch_timer():
     return EpochTimer()
 
 
-def compiled(jit):
+def compiled(jit, steps_per_execution=1):
     import keras
 
     model = build_lenet5()
@@ -63,6 +63,7 @@ def compiled(jit):
         loss=keras.losses.SparseCategoricalCrossentropy(),
         metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
         jit_compile=jit,
+        steps_per_execution=steps_per_execution,
     )
     return model
 
@@ -74,7 +75,7 @@ def _no_determinism():
     config.disable_op_determinism()
 
 
-def plain_fit(x, y, epochs, jit, pipeline, determinism=False):
+def plain_fit(x, y, epochs, jit, pipeline, determinism=False, steps_per_execution=1):
     """The minimal script: build, compile, `model.fit` (arrays, or a tf.data pipeline)."""
     import keras
     import tensorflow as tf
@@ -84,7 +85,7 @@ def plain_fit(x, y, epochs, jit, pipeline, determinism=False):
     else:
         _no_determinism()
     keras.utils.set_random_seed(0)
-    model = compiled(jit)
+    model = compiled(jit, steps_per_execution)
     timer = epoch_timer()
     if pipeline == "arrays":
         model.fit(x.astype("float32") / 255.0, y, batch_size=BATCH, epochs=epochs, verbose=0, callbacks=[timer])
@@ -102,20 +103,22 @@ def plain_fit(x, y, epochs, jit, pipeline, determinism=False):
     return timer.times
 
 
-def runner_fit(x, y, epochs, jit):
-    """The kerasdl runner: a one-row table whose trial fits LeNet-5 with `kerasdl.runner.fit`."""
+def runner_fit(x, y, epochs, steps_per_execution=None):
+    """The kerasdl runner: a one-row table whose trial fits LeNet-5 with `kerasdl.runner.fit`
+    (its own `steps_per_execution` unless one is given)."""
     from kerasdl.runner import Report, Row, Table, TrialResult, fit, run_table
 
     timer = epoch_timer()
 
     def trial_fn(trial):
-        model = compiled(trial.config["jit_compile"])
-        fit(trial, model, x.astype("float32") / 255.0, y, callbacks=[timer])
+        model = compiled(False)
+        steps = {} if steps_per_execution is None else {"steps_per_execution": steps_per_execution}
+        fit(trial, model, x.astype("float32") / 255.0, y, callbacks=[timer], **steps)
         return TrialResult(metrics={"epoch_s": float(np.median(timer.times[1:]))})
 
     settings = {"epochs": epochs, "trials": 1, "batch_size": BATCH}
-    table = Table("lenet5_train", "LeNet-5 training time", ["epoch_s"], [Row("lenet5", {"epoch_s": None},
-                  {"jit_compile": jit})], run=trial_fn)
+    table = Table("lenet5_train", "LeNet-5 training time", ["epoch_s"], [Row("lenet5", {"epoch_s": None})],
+                  run=trial_fn)
     report = Report("bench", "benchmark", "benchmarks/lenet5_train.py", [table],
                     {"smoke": settings, "fast": settings, "paper": settings})
     with tempfile.TemporaryDirectory() as out:
@@ -165,19 +168,23 @@ def run(args, echo=print) -> dict:
     rounds = 1 if args.quick else 2
     x, y = data(n)
     torch = common.torch_or_none()
+    from kerasdl.runner.fit import STEPS_PER_EXECUTION as spe
     variants = {
         "model.fit, arrays": lambda: plain_fit(x, y, epochs, False, "arrays"),
         "model.fit, arrays, XLA": lambda: plain_fit(x, y, epochs, True, "arrays"),
         "model.fit, tf.data cache+prefetch": lambda: plain_fit(x, y, epochs, False, "tf.data"),
         "model.fit, tf.data cache+prefetch, XLA": lambda: plain_fit(x, y, epochs, True, "tf.data"),
         "model.fit, arrays, op determinism": lambda: plain_fit(x, y, epochs, False, "arrays", determinism=True),
-        "runner (kerasdl.runner.fit), arrays": lambda: runner_fit(x, y, epochs, False),
-        "runner, arrays, XLA": lambda: runner_fit(x, y, epochs, True),
+        f"model.fit, arrays, steps_per_execution={spe}": lambda: plain_fit(x, y, epochs, False, "arrays",
+                                                                             steps_per_execution=spe),
+        "runner (kerasdl.runner.fit), arrays": lambda: runner_fit(x, y, epochs),
+        "runner, steps_per_execution=1": lambda: runner_fit(x, y, epochs, steps_per_execution=1),
     }
     if torch is not None:
         variants["torch loop, in-memory tensors"] = lambda: torch_loop(x, y, epochs, torch)
     if args.quick:
-        variants = {k: v for k, v in variants.items() if "XLA" not in k and "determinism" not in k and "tf.data" not in k}
+        variants = {k: v for k, v in variants.items()
+                    if not any(word in k for word in ("XLA", "determinism", "tf.data", "steps_per_execution"))}
     times = {name: [] for name in variants}
     for _ in range(rounds):
         for name, fn in variants.items():
@@ -191,8 +198,11 @@ def run(args, echo=print) -> dict:
         for name, s in epoch_s.items()
     ]
     runner = epoch_s["runner (kerasdl.runner.fit), arrays"]
+    same_steps = epoch_s.get(f"model.fit, arrays, steps_per_execution={spe}")
     targets = [
         common.target("runner epoch time / plain model.fit (arrays) <= 1.05", runner / base, lambda r: r <= 1.05),
+        common.target(f"runner epoch time / plain model.fit (arrays, steps_per_execution={spe}) <= 1.05",
+                      runner / same_steps if same_steps else None, lambda r: r <= 1.05),
         common.target("kerasdl runner throughput / torch loop >= 1.0", peer / runner if peer else None,
                       lambda r: r >= 1.0),
     ]
@@ -202,7 +212,10 @@ def run(args, echo=print) -> dict:
         f"{rounds} round(s) of {epochs} epochs per variant, first epoch of each run left out; TensorFlow on all "
         "cores (2)",
         "the runner enables TensorFlow op determinism in every trial (process-wide); the plain model.fit rows "
-        "disable it, except the 'op determinism' row",
+        "disable it, except the 'op determinism' row. Keras turns jit_compile=True off under op determinism "
+        "(keras.src.trainers.trainer.model_supports_jit), so the runner cannot use XLA",
+        f"the runner trains {spe} batches per call of the compiled step (kerasdl.runner.fit.STEPS_PER_EXECUTION); "
+        "the plain model.fit rows use Keras's default of 1 except the steps_per_execution row",
     ]
     if torch is None:
         notes.append(common.TORCH_MISSING)
