@@ -49,6 +49,14 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
+def quartiles(values: Sequence[float]) -> str:
+    """The spread of `values` as "p25-p75" (3 significant digits), or "" for fewer than two."""
+    if len(values) < 2:
+        return ""
+    low, _, high = statistics.quantiles(values, n=4, method="inclusive")
+    return f"{low:.3g}-{high:.3g}"
+
+
 def load_average() -> list[float] | None:
     try:
         return [round(v, 2) for v in os.getloadavg()]
@@ -119,8 +127,9 @@ def format_table(columns: Sequence[str], rows: Sequence[dict]) -> str:
 
 
 def report(name: str, columns: Sequence[str], rows: Sequence[dict], out: str | Path, *, settings: dict,
-           notes: Sequence[str] = (), targets: Sequence[dict] = (), echo=print) -> dict:
-    """Print the benchmark's table (and notes, targets) and write it as `<out>/<name>.json`."""
+           notes: Sequence[str] = (), targets: Sequence[dict] = (), raw: dict | None = None, echo=print) -> dict:
+    """Print the benchmark's table (and notes, targets) and write it as `<out>/<name>.json`, with
+    `raw` (the individual timings behind the table's medians, if given)."""
     document = {
         "benchmark": name,
         "command": COMMAND[0],
@@ -131,6 +140,8 @@ def report(name: str, columns: Sequence[str], rows: Sequence[dict], out: str | P
         "notes": list(notes),
         "machine": machine(),
     }
+    if raw is not None:
+        document["raw"] = raw
     path = Path(out) / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(path, document)

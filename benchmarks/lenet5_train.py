@@ -20,6 +20,9 @@ import numpy as np
 from benchmarks import common
 
 N_TRAIN, QUICK_N_TRAIN = 12_800, 256
+# The machine's speed drifts by +-20 % over seconds (other tenants): more, shorter runs per
+# variant, taken in turns, keep the medians comparable.
+ROUNDS = 4
 BATCH = 128
 LR = 0.01
 
@@ -165,7 +168,7 @@ def torch_loop(x, y, epochs, torch):
 def run(args, echo=print) -> dict:
     n = QUICK_N_TRAIN if args.quick else N_TRAIN
     epochs = 2 if args.quick else args.epochs
-    rounds = 1 if args.quick else 2
+    rounds = 1 if args.quick else ROUNDS
     x, y = data(n)
     torch = common.torch_or_none()
     from kerasdl.runner.fit import STEPS_PER_EXECUTION as spe
@@ -193,8 +196,8 @@ def run(args, echo=print) -> dict:
     base = epoch_s["model.fit, arrays"]
     peer = epoch_s.get("torch loop, in-memory tensors")
     rows = [
-        {"variant": name, "epoch_s": s, "samples_per_s": n / s, "vs model.fit arrays": s / base,
-         "throughput vs torch": (peer / s) if peer else None}
+        {"variant": name, "epoch_s": s, "p25-p75 s": common.quartiles(times[name]), "samples_per_s": n / s,
+         "vs model.fit arrays": s / base, "throughput vs torch": (peer / s) if peer else None}
         for name, s in epoch_s.items()
     ]
     runner = epoch_s["runner (kerasdl.runner.fit), arrays"]
@@ -222,7 +225,8 @@ def run(args, echo=print) -> dict:
         echo(common.TORCH_MISSING)
     else:
         notes.append("torch: 2 threads (torch.set_num_threads(2)), the same architecture, NCHW tensors in memory")
-    return common.report("lenet5_train", ["variant", "epoch_s", "samples_per_s", "vs model.fit arrays",
+    return common.report("lenet5_train", ["variant", "epoch_s", "p25-p75 s", "samples_per_s", "vs model.fit arrays",
                                           "throughput vs torch"], rows, args.out,
                          settings={"n_train": n, "epochs": epochs, "rounds": rounds, "batch_size": BATCH},
-                         notes=notes, targets=targets, echo=echo)
+                         notes=notes, targets=targets, echo=echo,
+                         raw={"epoch_s": {name: [round(t, 4) for t in ts] for name, ts in times.items()}})

@@ -17,8 +17,9 @@ import keras
 import numpy as np
 
 from kerasdl import data as kdata
-from kerasdl import derivations, losses
+from kerasdl import losses
 from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
+from reproduce.derivations_table import formula_table
 
 # ## Setup: profiles
 #
@@ -199,12 +200,6 @@ def run(trial):
     )
 
 
-def run_derivations(trial):
-    """Q1: max |hand formula - autodiff| on seeded float64 inputs."""
-    differences = derivations.max_abs_differences("classifiers", seed=trial.seed)
-    return TrialResult(metrics={"max_abs_diff": differences[trial.config["formula"]]})
-
-
 # ## The report's tables
 
 COLUMNS = ["test_accuracy_pct", "val_accuracy_pct"]
@@ -226,20 +221,10 @@ FORMULAS = [
     ("Q1.5 valid convolution (dX, dW)", "valid_conv"),
 ]
 
-derivations_table = Table(
-    name="derivations",
-    title="max |hand-derived gradient - autodiff| for Q1's five layers (float64)",
-    columns=["max_abs_diff"],
-    rows=[Row(name, {"max_abs_diff": None}, {"formula": key}) for name, key in FORMULAS],
-    run=run_derivations,
-    trials=1,
-    profiles={p: {"epochs": 1} for p in PROFILES},
-    conclusions=[
-        Conclusion(
-            "each final formula matches autodiff (max abs difference < 1e-10)",
-            lambda m: all(v["max_abs_diff"] < 1e-10 for v in m.values()),
-        )
-    ],
+derivations_table = formula_table(
+    "classifiers",
+    "max |hand-derived gradient - autodiff| for Q1's five layers (float64)",
+    FORMULAS,
     notes=[
         "Each formula is the report's last line, in TensorFlow's layout (samples as rows, NHWC "
         "images: the report's column vectors and channels-first indices transposed), checked "
@@ -247,6 +232,7 @@ derivations_table = Table(
         "forward op; dropout with a 0/1 mask (the course's convention, no 1/keep scaling)."
     ],
 )
+
 
 STAND_IN_NOTES = (
     "Data: the course's binary data set is not public. Stand-in: MNIST digits 3 vs 5 (label 1 = "

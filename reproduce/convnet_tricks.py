@@ -18,9 +18,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasdl import derivations, layers, regularizers
+from kerasdl import layers, regularizers
 from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.figures import training_curves
+from reproduce.derivations_table import formula_table
 
 # ## Setup: profiles
 #
@@ -284,12 +285,6 @@ def run_timing(trial):
     )
 
 
-def run_derivations(trial):
-    """Eqs. 1.1-1.3: max |hand formula - autodiff| on seeded float64 inputs."""
-    differences = derivations.max_abs_differences("convnet_tricks", seed=trial.seed)
-    return TrialResult(metrics={"max_abs_diff": differences[trial.config["equation"]]})
-
-
 # ## The report's tables
 
 BASELINE = "simple 2-layer NN"
@@ -483,20 +478,10 @@ EQUATIONS = [
     ("eq. 1.3 softmax with temperature, i != j", "eq_1_3_softmax_beta_offdiag"),
 ]
 
-derivations_table = Table(
-    name="derivations",
-    title="max |hand-derived gradient - autodiff| for eqs. 1.1-1.3 (float64)",
-    columns=["max_abs_diff"],
-    rows=[Row(name, {"max_abs_diff": None}, {"equation": key}) for name, key in EQUATIONS],
-    run=run_derivations,
-    trials=1,
-    profiles={p: {"epochs": 1} for p in PROFILES},
-    conclusions=[
-        Conclusion(
-            "each final formula matches autodiff (max abs difference < 1e-10)",
-            lambda m: all(v["max_abs_diff"] < 1e-10 for v in m.values()),
-        )
-    ],
+derivations_table = formula_table(
+    "convnet_tricks",
+    "max |hand-derived gradient - autodiff| for eqs. 1.1-1.3 (float64)",
+    EQUATIONS,
     notes=[
         "Eq. 1.1 is checked as dE/dx_in for a random upstream gradient; eqs. 1.2 and 1.3 as the "
         "diagonal and off-diagonal entries of the Jacobian of s = softmax(-beta x), beta drawn in "
