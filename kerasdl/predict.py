@@ -4,6 +4,10 @@ MODEL is a folder written by `python -m reproduce export` (its SavedModel is ser
 TensorFlow, and its `labels.json` names the classes), a SavedModel folder, or a `.keras` file.
 INPUT is PNG/JPEG files or one `.npy` batch: uint8 pixels are divided by 255; float arrays are taken
 as already scaled to [0, 1]. Every input must have the model's image size.
+
+A model with one output unit (the binary classifiers of report `classifiers`) is read as
+`labels.json` says: a `probability` (sigmoid) of the second class, or a `margin` (raw score, > 0
+for the second class). Without `labels.json` its output is shown as a bare `score`.
 """
 
 from __future__ import annotations
@@ -60,7 +64,8 @@ def load_inputs(paths, shape) -> tuple[np.ndarray, list[str]]:
 
 
 def load_model(path):
-    """`(predict_fn, input_shape, class_names)` for an export folder, SavedModel or `.keras` file."""
+    """`(predict_fn, input_shape, labels)` for an export folder, SavedModel or `.keras` file;
+    `labels` is the export's `labels.json` (empty for a bare model)."""
     path = Path(path)
     labels = {}
     if (path / "labels.json").exists():
@@ -72,7 +77,7 @@ def load_model(path):
         import kerasdl  # noqa: F401  (registers the custom objects)
 
         model = keras.models.load_model(path)
-        return (lambda x: model.predict(x, verbose=0)), list(model.input_shape[1:]), labels.get("class_names")
+        return (lambda x: model.predict(x, verbose=0)), list(model.input_shape[1:]), labels
     if not (path / "saved_model.pb").exists():
         raise PredictError(f"{path}: neither an export folder, a SavedModel nor a .keras file")
     import tensorflow as tf
@@ -87,17 +92,32 @@ def load_model(path):
             out = next(iter(out.values()))
         return np.asarray(out)
 
-    return predict, shape, labels.get("class_names")
+    return predict, shape, labels
 
 
-def predict(model_path, inputs, top: int = 3) -> list[tuple[str, list[tuple[str, float]]]]:
-    """For each input, its `top` classes with their probabilities, best first."""
-    fn, shape, names = load_model(model_path)
+def ranked(outputs, names, kind, top):
+    """One example's `(label, value)` pairs, best first: its `top` classes with their
+    probabilities; for one margin unit, the class it picks with the margin; for a bare one-unit
+    model, `("score", value)`."""
+    label = lambda k: names[k] if names else str(k)  # noqa: E731
+    if len(outputs) > 1:
+        return [(label(k), float(outputs[k])) for k in np.argsort(-outputs)[:top]]
+    value = float(outputs[0])
+    if kind == "probability":
+        pairs = [(label(1), value), (label(0), 1.0 - value)]
+        return sorted(pairs, key=lambda pair: -pair[1])[:top]
+    if kind == "margin":
+        return [(label(1) if value > 0 else label(0), value)]
+    return [("score", value)]
+
+
+def predict(model_path, inputs, top: int = 3) -> tuple[str, list[tuple[str, list[tuple[str, float]]]]]:
+    """`(value name, results)`: for each input, its name and `ranked` pairs; the values are
+    `probability`, `margin` or `score`."""
+    fn, shape, labels = load_model(model_path)
     batch, example_names = load_inputs(inputs, shape)
-    probabilities = fn(batch)
-    results = []
-    for name, p in zip(example_names, probabilities):
-        order = np.argsort(-p)[:top]
-        label = lambda k: names[k] if names else str(k)  # noqa: E731
-        results.append((name, [(label(k), float(p[k])) for k in order]))
-    return results
+    names, kind = labels.get("class_names"), labels.get("output")
+    outputs = [np.asarray(out).reshape(-1) for out in fn(batch)]
+    one_unit = bool(outputs) and len(outputs[0]) == 1
+    value_name = (kind if kind in ("probability", "margin") else "score") if one_unit else "probability"
+    return value_name, [(name, ranked(out, names, kind, top)) for name, out in zip(example_names, outputs)]

@@ -257,6 +257,8 @@ def _binary_table(name, title, loss, search, linear, two_layer, conclusion, note
         # The stand-in task is 1/5 of MNIST: ten epochs cost what two of q4's do.
         profiles={"fast": {"epochs": 10}, "paper": {"epochs": 20}},
         curve="val_accuracy",
+        labels=("3", "5"),
+        output="probability" if loss == "logistic" else "margin",
         conclusions=[Conclusion(conclusion, _beats(two_layer[0], linear[0]))],
         notes=STAND_IN_NOTES
         + NOTES

@@ -105,3 +105,37 @@ def test_export_unknown_row_and_non_keras_row(tmp_path, capsys):
     assert cli("export", "scratch_mlp", "t5_performance", "ANN1", "--profile", "smoke", "--trials", "1", "--epochs", "1",
                "--out", str(tmp_path), "--quiet") == 2
     assert "trains no Keras model" in capsys.readouterr().err
+
+
+def test_ranked_reads_one_unit_outputs_as_labels_json_says():
+    from kerasdl.predict import ranked
+
+    names = ["3", "5"]
+    assert ranked(np.array([0.8]), names, "probability", 3) == [("5", 0.8), ("3", pytest.approx(0.2))]
+    assert ranked(np.array([0.3]), names, "probability", 1) == [("3", pytest.approx(0.7))]
+    assert ranked(np.array([1.5]), names, "margin", 3) == [("5", 1.5)]
+    assert ranked(np.array([-0.25]), names, "margin", 3) == [("3", -0.25)]
+    assert ranked(np.array([0.4]), None, None, 3) == [("score", pytest.approx(0.4))]
+    assert ranked(np.array([0.1, 0.7, 0.2]), None, "probabilities", 2) == [("1", 0.7), ("2", 0.2)]
+
+
+def test_binary_svm_exports_its_two_classes_and_predict_prints_margins(tmp_path, capsys):
+    data = write_fake_mnist(tmp_path / "data")
+    dest = tmp_path / "svm"
+    assert cli("export", "classifiers", "q3_svm", "linear SVM (hinge)", "--profile", "smoke", "--data-dir", str(data),
+               "--out", str(tmp_path / "results"), "--dest", str(dest), "--quiet") == 0
+    labels = json.loads((dest / "labels.json").read_text())
+    assert labels["class_names"] == ["3", "5"] and labels["output"] == "margin"
+    capsys.readouterr()
+    x = np.random.default_rng(2).integers(0, 255, (4, 28, 28), dtype=np.uint8)
+    np.save(tmp_path / "four.npy", x)
+    assert cli("predict", str(dest), str(tmp_path / "four.npy")) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    import keras
+
+    margins = keras.models.load_model(dest / "model.keras").predict(x[..., None].astype("float32") / 255, verbose=0)
+    assert len(lines) == 4
+    for line, margin in zip(lines, margins[:, 0]):
+        label = line.split(": ")[1].split(" ")[0]
+        assert label == ("5" if margin > 0 else "3")
+        assert f"(margin {margin:+.3f})" in line

@@ -182,12 +182,17 @@ def export_main(argv, load, report_ids, prog) -> int:
 def predict_main(argv, prog) -> int:
     try:
         args = predict_parser(prog).parse_args(argv)
-        results = predict(args.model, args.inputs, top=args.top)
+        value_name, results = predict(args.model, args.inputs, top=args.top)
     except (UsageError, PredictError) as error:
         print(f"{prog} predict: {error}", file=sys.stderr)
         return 2
     for name, ranked in results:
-        print(f"{name}: " + ", ".join(f"{label} {p:.3f}" for label, p in ranked))
+        if value_name == "probability":
+            print(f"{name}: " + ", ".join(f"{label} {p:.3f}" for label, p in ranked))
+        elif value_name == "margin":  # the class the margin picks, then the margin
+            print(f"{name}: " + ", ".join(f"{label} (margin {v:+.3f})" for label, v in ranked))
+        else:  # one output unit and no labels.json to say what it means
+            print(f"{name}: score {ranked[0][1]:+.3f}")
     return 0
 
 

@@ -90,7 +90,8 @@ def export_row(
         "metrics": best["metrics"],
         "input_shape": list(model.input_shape[1:]),
         "input_scaling": "float32 pixels / 255, in [0, 1]",
-        "class_names": list(class_names(table.data)) if table.data else None,
+        "class_names": list(table.labels or (class_names(table.data) if table.data else ())) or None,
+        "output": table.output,
     }
     (dest / "labels.json").write_text(json.dumps(labels, indent=1))
     return labels

@@ -12,6 +12,7 @@ import dataclasses
 from typing import Any, Callable, Mapping, Sequence
 
 PROFILES = ("smoke", "fast", "paper")
+OUTPUTS = ("probabilities", "probability", "margin")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +68,11 @@ class Table:
         figures: extra figure makers, `fn(summary, trials_by_row, out_dir) -> list of paths`.
         choices: the allowed values of settings that take one of a few (`{"backend": ("scratch",
             "keras")}`), checked when the command line overrides them.
+        labels: the class each model output stands for, where not the data set's classes (a
+            binary stand-in task: `("3", "5")`); written by `export` for `predict`.
+        output: what the trained models output: `probabilities` (one per class), `probability`
+            (one sigmoid unit: that of the second label) or `margin` (one raw score, > 0 for the
+            second label).
     """
 
     name: str
@@ -84,6 +90,12 @@ class Table:
     errata: Sequence[str] = ()
     figures: Sequence[Callable[..., Any]] = ()
     choices: Mapping[str, Sequence[Any]] = dataclasses.field(default_factory=dict)
+    labels: Sequence[str] | None = None
+    output: str = "probabilities"
+
+    def __post_init__(self):
+        if self.output not in OUTPUTS:
+            raise ValueError(f"table {self.name!r}: output must be one of {OUTPUTS}, not {self.output!r}")
 
     def row(self, name: str) -> Row:
         for row in self.rows:
