@@ -595,6 +595,7 @@ embedding = Table(
     columns=["knn_accuracy"],
     rows=[Row(label, {"knn_accuracy": None}, {"dataset": name}) for name, label in EMBEDDED.items()],
     run=run_embedding,
+    row_data="dataset",
     trials=1,
     choices={"dataset": tuple(EMBEDDED)},
     profiles={"smoke": {"points": 40}, "fast": {"points": 1000}, "paper": {"points": 2000}},
@@ -609,7 +610,7 @@ embedding = Table(
         "accuracy of the class labels in the 2-D embedding of a seeded sample of test images "
         "(fast 1000, paper 2000 per data set; pixels /255, PCA to 50 dimensions, t-SNE perplexity 30).",
         "Each data set is read with --data-dir like the other tables (CIFAR-10: the JPEG copy in "
-        "../shared/data); the trial's identity holds the sample size, not the file read.",
+        "../shared/data).",
     ],
     figures=[embedding_plot],
 )

@@ -151,3 +151,29 @@ def test_trials_and_figures_see_the_data_folder(tmp_path):
     summary = run_table(report, table, "smoke", out=tmp_path, data_dir=str(tmp_path), quiet=True, echo=None)
     assert seen == {"trial": str(tmp_path), "figure": str(tmp_path)}
     assert json.loads((tmp_path / "toy" / "t.json").read_text())["data_dir"] == summary["data_dir"] == str(tmp_path)
+
+
+def test_a_rows_own_data_set_joins_its_identity(tmp_path):
+    """`Table.row_data`: each row reads its own data set; the file read is part of the trial's
+    identity, so another --data-dir runs the trials again instead of reusing them."""
+    from tests.test_cli import write_fake_mnist
+
+    def trial_function(trial):
+        CALLS.append(trial.config["dataset"])
+        return TrialResult(metrics={"score": 1.0})
+
+    rows = [Row(name, {"score": None}, {"dataset": name}) for name in ("mnist", "fashion_mnist")]
+    table = Table("t", "two data sets", ["score"], rows, trial_function, row_data="dataset")
+    report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder in (one, two):
+        for name in ("mnist", "fashion_mnist"):
+            write_fake_mnist(folder, name=name)
+    out = tmp_path / "results"
+    run_table(report, table, "smoke", out=out, data_dir=str(one), quiet=True, echo=None)
+    run_table(report, table, "smoke", out=out, data_dir=str(one), quiet=True, echo=None)
+    assert CALLS == ["mnist", "fashion_mnist"]
+    run_table(report, table, "smoke", out=out, data_dir=str(two), quiet=True, echo=None)
+    assert CALLS == ["mnist", "fashion_mnist"] * 2
+    sources = {json.loads(p.read_text())["identity"]["data"]["source"] for p in (out / "toy" / "trials").glob("*.json")}
+    assert len(sources) == 4 and all("fashion_mnist" in s or "mnist" in s for s in sources)

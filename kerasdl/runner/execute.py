@@ -170,6 +170,9 @@ def plan_table(
     planned = []
     for row in table.rows:
         config = {**settings, **row.config, **overrides}
+        row_signature = signature
+        if table.row_data is not None:
+            row_signature = data_signature(load_table_data(config[table.row_data], settings, data_dir))
         for index in range(count):
             # No table or row label: the same experiment in two tables (a baseline) runs once.
             identity = {
@@ -178,7 +181,7 @@ def plan_table(
                 "data_name": table.data,
                 "config": config,
                 "seed": seed + index,
-                "data": signature,
+                "data": row_signature,
                 "kerasdl": kerasdl.__version__,
             }
             distributed = distribute.identity_of(strategy, distribute.get(strategy))

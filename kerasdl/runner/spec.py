@@ -57,6 +57,8 @@ class Table:
         rows: the table's rows, in the report's order.
         run: the trial function, `run(trial) -> TrialResult` (see `kerasdl.runner.execute.Trial`).
         data: the data set the trials use (`mnist`, `fashion_mnist`, `cifar10`, `disk`) or None.
+        row_data: for a table over several data sets, the config key naming each row's own one
+            (`"dataset"`); the file it is read from joins the trial's identity, as `data`'s does.
         config: settings shared by every row, merged over the profile's.
         profiles: per-profile overrides of the report's profiles for this table only.
         trials: a fixed trial count (for deterministic tables such as statistics), overriding the
@@ -81,6 +83,7 @@ class Table:
     rows: Sequence[Row]
     run: Callable[..., Any]
     data: str | None = None
+    row_data: str | None = None
     config: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     profiles: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     trials: int | None = None
