@@ -177,3 +177,21 @@ def test_a_rows_own_data_set_joins_its_identity(tmp_path):
     assert CALLS == ["mnist", "fashion_mnist"] * 2
     sources = {json.loads(p.read_text())["identity"]["data"]["source"] for p in (out / "toy" / "trials").glob("*.json")}
     assert len(sources) == 4 and all("fashion_mnist" in s or "mnist" in s for s in sources)
+
+
+def test_fractions_without_paper_numbers_print_four_decimals(tmp_path, capsys):
+    """A column the report has no number for is printed by our own values: fractions get 4 decimals."""
+
+    def fraction(trial):
+        return TrialResult(metrics={"score": 0.123456 + trial.config["shift"]})
+
+    def printed(high_shift, out):
+        rows = [Row("low", {"score": None}, {"shift": 0.0}), Row("high", {"score": None}, {"shift": high_shift})]
+        report = Report("toy", "Toy", "none", [Table("f", "fractions", ["score"], rows, fraction)],
+                        {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
+        run_table(report, report.tables[0], "smoke", out=out, quiet=True)
+        return capsys.readouterr().out
+
+    assert "0.1235" in printed(0.5, tmp_path / "a")
+    text = printed(5.0, tmp_path / "b")
+    assert "0.12 " in text and "0.1235" not in text

@@ -96,10 +96,13 @@ def _fmt(value, digits=2, sign="", like=None) -> str:
 
 
 def _digits(summary: Mapping[str, Any], column: str) -> int:
-    """2 decimals, or 4 for a column the report gives as fractions (all its numbers below 1)."""
-    papers = [r["paper"].get(column) for r in summary["rows"]]
-    papers = [abs(v) for v in papers if v is not None]
-    return 4 if papers and max(papers) < 1 else 2
+    """2 decimals, or 4 for a column of fractions: all the report's numbers below 1, or, where
+    the report gives none, all our means."""
+    values = [r["paper"].get(column) for r in summary["rows"]]
+    if all(v is None for v in values):
+        values = [(r["reproduced"].get(column) or {}).get("mean") for r in summary["rows"]]
+    values = [abs(v) for v in values if v is not None]
+    return 4 if values and max(values) < 1 else 2
 
 
 def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
