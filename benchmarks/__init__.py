@@ -6,6 +6,6 @@ peers measured in the same process, and writes it as JSON under `--out`.
 See BENCHMARKS.md for the latest figures.
 """
 
-NAMES = ("lppool", "lenet5_train", "scratch_mlp", "savedmodel_infer", "suite")
+NAMES = ("lppool", "lenet5_train", "lenet5_ops", "scratch_mlp", "savedmodel_infer", "suite")
 # `suite` re-runs every report (about an hour): run it by name only.
-DEFAULT = ("lppool", "lenet5_train", "scratch_mlp", "savedmodel_infer")
+DEFAULT = ("lppool", "lenet5_train", "lenet5_ops", "scratch_mlp", "savedmodel_infer")

@@ -130,11 +130,10 @@ def runner_fit(x, y, epochs, steps_per_execution=None):
     return timer.times
 
 
-def torch_loop(x, y, epochs, torch):
-    """The same network, optimizer and loss in PyTorch (logits + CrossEntropyLoss, which is the
-    softmax + sparse cross-entropy of the Keras model), in-memory tensors, accuracy counted."""
+def torch_model(torch):
+    """LeNet-5 in torch.nn, as `build_lenet5` builds it (He-normal kernels, zero biases), giving
+    logits: CrossEntropyLoss on them is the Keras model's softmax + sparse cross-entropy."""
     nn = torch.nn
-    torch.manual_seed(0)
     model = nn.Sequential(
         nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
@@ -144,6 +143,14 @@ def torch_loop(x, y, epochs, torch):
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.kaiming_normal_(m.weight)
             nn.init.zeros_(m.bias)
+    return model
+
+
+def torch_loop(x, y, epochs, torch):
+    """The same network, optimizer and loss in PyTorch, in-memory tensors, accuracy counted."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    model = torch_model(torch)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=0.9, nesterov=True)
     loss_fn = nn.CrossEntropyLoss()
     xt = torch.from_numpy(x.transpose(0, 3, 1, 2).astype("float32") / 255.0)

@@ -26,7 +26,7 @@ def document(tmp_path, name):
     return doc
 
 
-@pytest.mark.parametrize("name", ["lppool", "lenet5_train", "scratch_mlp", "savedmodel_infer"])
+@pytest.mark.parametrize("name", ["lppool", "lenet5_train", "lenet5_ops", "scratch_mlp", "savedmodel_infer"])
 def test_quick_run_writes_its_table(tmp_path, name):
     lines = run_quick(tmp_path, name)
     doc = document(tmp_path, name)
@@ -34,6 +34,10 @@ def test_quick_run_writes_its_table(tmp_path, name):
     for row in doc["rows"]:
         numbers = [v for v in row.values() if isinstance(v, float)]
         assert all(v == v and v >= 0 for v in numbers)
+    if name == "lenet5_ops":
+        groups = {row["group"]: row["tensorflow ms/step"] for row in doc["rows"]}
+        assert groups["conv1 forward (+bias, ReLU)"] > 0 and groups["conv2 input gradient"] > 0
+        assert groups["total"] == pytest.approx(sum(v for k, v in groups.items() if k != "total" and v))
     if name == "lppool":
         ops = {row["op (fwd+bwd)"] for row in doc["rows"]}
         assert {"MaxPool2D(2)", "LpPool2D p=2", "LpPool2D p=4", "split-per-channel p=2 (report)"} <= ops
