@@ -59,3 +59,10 @@ def test_env_folder_named_and_tfds_fails(tmp_path, monkeypatch, tfds_offline):
     with pytest.raises(DataUnavailableError, match="from KERASDL_DATA_DIR") as error:
         load("cifar10")
     assert str(tmp_path) in str(error.value) and "cifar-10-python.tar.gz" in str(error.value)
+
+
+def test_falling_back_to_tfds_says_so_first(tmp_path, caplog):
+    with caplog.at_level("WARNING", logger="kerasdl.data"), tfds.testing.mock_data(num_examples=3):
+        load("mnist", tmp_path)
+    (record,) = [r for r in caplog.records if r.name == "kerasdl.data"]
+    assert "no local copy of mnist" in record.getMessage() and str(tmp_path) in record.getMessage()

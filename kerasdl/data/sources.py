@@ -1,5 +1,6 @@
 """`load`: one image data set from the first source that has it (local folder, then tfds)."""
 
+import logging
 import os
 import pathlib
 
@@ -9,6 +10,7 @@ from kerasdl.data.errors import DataUnavailableError
 from kerasdl.data.tfds_loader import read_tfds
 
 ENV_VAR = "KERASDL_DATA_DIR"
+log = logging.getLogger("kerasdl.data")
 
 
 def load(name, data_dir=None):
@@ -42,6 +44,13 @@ def load(name, data_dir=None):
         if found:
             return local.read(name, found)
     # tfds fails in many ways (import, network, checksum); to the user they all mean "no data".
+    # Offline, its downloader retries each file 10 times with exponential backoff (~3.5 minutes
+    # measured here) before failing, so say what is going on first.
+    log.warning(
+        "kerasdl: no local copy of %s (%s); asking tensorflow-datasets, which reads its cache or "
+        "downloads (offline, it gives up after a few minutes of retries)",
+        name, "no data folder given" if folder is None else f"none in {folder}",
+    )
     try:
         arrays = read_tfds(name)
     except Exception as error:
