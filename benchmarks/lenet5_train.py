@@ -1,13 +1,14 @@
 """`lenet5_train`: samples per second training LeNet-5 (report `lenet5`) on MNIST-shaped data,
 batch 128, SGD momentum 0.9 Nesterov, through the kerasdl runner, a plain `model.fit` script and
 an equivalent PyTorch loop; with and without XLA (`jit_compile`), from in-memory arrays or a
-`tf.data` pipeline with cache and prefetch.
+`tf.data` pipeline with cache and prefetch, one batch or `STEPS_PER_EXECUTION` batches per call
+of the compiled step, with and without op determinism.
 
     python -m benchmarks lenet5_train [--quick] [--epochs E]
 
 Variants run in rounds (each variant once per round) so that a change in the machine's load
 spreads over all of them; per-epoch times pool over rounds, the first epoch of each run (tracing,
-warm-up) left out.
+warm-up) left out. `lenet5_ops` shows where a step's time goes.
 """
 
 from __future__ import annotations
