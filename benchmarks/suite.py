@@ -5,7 +5,7 @@ tables' JSON documents.
 
     python -m benchmarks suite [--reports scratch_mlp,lenet5] [--profile fast] [--data-dir DIR]
 
-The whole suite takes about an hour on 2 CPU cores.
+The whole suite took 70 minutes on 2 idle CPU cores (BENCHMARKS.md).
 """
 
 from __future__ import annotations

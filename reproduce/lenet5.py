@@ -26,9 +26,9 @@ from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
 # `paper` is the report's protocol: 80 epochs (MNIST, Fashion-MNIST), 150 (CIFAR-10), 100 (the
 # inverse tables), 5 trials. `fast` runs 2 trials of the epochs in each table's `fast` entry
 # below: the fewest that reach, with a margin, MNIST >= 0.985, Fashion-MNIST setting 2 >= 0.88
-# and InverseInvariant >= 0.97 (10 MNIST epochs leave setting 4 at 0.9850). That is about 310
-# LeNet-5 epochs outside CIFAR-10 at 5-6 CPU-seconds per MNIST epoch (about 20 minutes on 2 idle
-# cores), and CIFAR-10's own budget of 120 epochs at 8-10 CPU-seconds (about 12 minutes).
+# and InverseInvariant >= 0.97 (10 MNIST epochs leave setting 4 at 0.9850). That is 310 LeNet-5
+# epochs outside CIFAR-10 at about 5 s per MNIST epoch with its test pass (26 minutes on 2 idle
+# cores), and CIFAR-10's own budget of 120 epochs at 6.6 s (13 minutes); BENCHMARKS.md, `suite`.
 
 PROFILES = {
     # Eager smoke trials: one step per epoch costs less than tracing the step.

@@ -2,8 +2,8 @@
 divergence detection, returning the per-epoch history.
 
 The runner trains `STEPS_PER_EXECUTION` batches per call of the compiled step (Keras's
-`steps_per_execution`). The models of the reports are small, and on a CPU one Python round trip
-per batch costs about as much as the batch: LeNet-5 at batch 128 trains 1.3-1.5x faster this way
+`steps_per_execution`). The models of the reports are small, and on a CPU the Python work around
+each batch is a large part of a step: LeNet-5 at batch 128 trains 1.15-1.2x faster this way
 (BENCHMARKS.md, `lenet5_train`). The arithmetic is the same batch by batch, so results do not
 change; callbacks see a batch end every `STEPS_PER_EXECUTION` batches, and a stop request or a
 diverged loss is acted on at the next such end.
