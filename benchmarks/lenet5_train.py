@@ -110,15 +110,16 @@ def plain_fit(x, y, epochs, jit, pipeline, determinism=False, steps_per_executio
 
 def runner_fit(x, y, epochs, steps_per_execution=None):
     """The kerasdl runner: a one-row table whose trial fits LeNet-5 with `kerasdl.runner.fit`
-    (its own `steps_per_execution` unless one is given)."""
+    (the runner's `STEPS_PER_EXECUTION` unless another count is given)."""
+    from kerasdl.runner.fit import STEPS_PER_EXECUTION
     from kerasdl.runner import Report, Row, Table, TrialResult, fit, run_table
 
     timer = epoch_timer()
 
     def trial_fn(trial):
         model = compiled(False)
-        steps = {} if steps_per_execution is None else {"steps_per_execution": steps_per_execution}
-        fit(trial, model, x.astype("float32") / 255.0, y, callbacks=[timer], **steps)
+        fit(trial, model, x.astype("float32") / 255.0, y, callbacks=[timer],
+            steps_per_execution=steps_per_execution or STEPS_PER_EXECUTION)
         return TrialResult(metrics={"epoch_s": float(np.median(timer.times[1:]))})
 
     settings = {"epochs": epochs, "trials": 1, "batch_size": BATCH}

@@ -17,13 +17,26 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def _save(fig, path) -> Path:
+def save(fig, path) -> Path:
+    """Writes `fig` as a PNG at `path` (folders made as needed), closes it, returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_over_trials(ax, series: Sequence[Sequence[float]], *, band_alpha=0.2, **style):
+    """The mean over trials of a per-epoch series (each cut to the shortest), with the min-max
+    spread shaded when there are several; `style` goes to `ax.plot`. Returns the line."""
+    length = min(len(s) for s in series)
+    values = np.asarray([s[:length] for s in series], dtype=float)
+    epochs = np.arange(1, length + 1)
+    (line,) = ax.plot(epochs, values.mean(0), marker="o" if length < 15 else None, ms=3, **style)
+    if len(series) > 1:
+        ax.fill_between(epochs, values.min(0), values.max(0), color=line.get_color(), alpha=band_alpha)
+    return line
 
 
 def image_rows(rows: Mapping[str, np.ndarray], path, *, title=None) -> Path:
@@ -51,7 +64,7 @@ def image_rows(rows: Mapping[str, np.ndarray], path, *, title=None) -> Path:
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def sample_grid(x, y, path, *, per_class=8, class_names=None, title=None, seed=0) -> Path:
@@ -98,7 +111,7 @@ def pixel_histograms(images: Mapping[str, np.ndarray], path, *, bins=64, title=N
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def embedding_plot(panels: Mapping[str, tuple], path, *, title=None) -> Path:
@@ -160,15 +173,9 @@ def curves_per_row(
                 series = [h[entry] for h in trials if h.get(entry)]
                 if not series:
                     continue
-                length = min(len(s) for s in series)
-                values = np.asarray([s[:length] for s in series], dtype=float)
-                epochs = np.arange(1, length + 1)
                 # A learning rate holds for a whole epoch: drawn as steps.
                 style = "steps-mid" if "learning_rate" in entry else "default"
-                marker = "o" if length < 15 else None
-                (line,) = ax.plot(epochs, values.mean(0), label=label, drawstyle=style, marker=marker, ms=3)
-                if len(series) > 1:
-                    ax.fill_between(epochs, values.min(0), values.max(0), color=line.get_color(), alpha=0.2)
+                plot_over_trials(ax, series, label=label, drawstyle=style)
             ax.grid(alpha=0.3)
             if c == 0:
                 ax.set_ylabel(entries[0])
@@ -181,4 +188,4 @@ def curves_per_row(
                 ax.legend(fontsize=7)
     if title:
         fig.suptitle(title)
-    return _save(fig, path)
+    return save(fig, path)

@@ -95,29 +95,37 @@ def load_model(path):
     return predict, shape, labels
 
 
+def reading(width, kind):
+    """How an output of `width` units is read: `probability` (one per class, or the one sigmoid
+    unit `labels.json` calls so), `margin`, or `score` (one unit whose meaning is unknown)."""
+    if width > 1:
+        return "probability"
+    return kind if kind in ("probability", "margin") else "score"
+
+
 def ranked(outputs, names, kind, top):
-    """One example's `(label, value)` pairs, best first: its `top` classes with their
-    probabilities; for one margin unit, the class it picks with the margin; for a bare one-unit
-    model, `("score", value)`."""
+    """One example's `(label, value)` pairs, best first, read as `reading` says: its `top`
+    classes with their probabilities; for a margin, the class it picks with the margin; for a
+    bare score, `("score", value)`."""
     label = lambda k: names[k] if names else str(k)  # noqa: E731
-    if len(outputs) > 1:
+    read = reading(len(outputs), kind)
+    if read == "probability" and len(outputs) > 1:
         return [(label(k), float(outputs[k])) for k in np.argsort(-outputs)[:top]]
     value = float(outputs[0])
-    if kind == "probability":
+    if read == "probability":
         pairs = [(label(1), value), (label(0), 1.0 - value)]
         return sorted(pairs, key=lambda pair: -pair[1])[:top]
-    if kind == "margin":
+    if read == "margin":
         return [(label(1) if value > 0 else label(0), value)]
     return [("score", value)]
 
 
 def predict(model_path, inputs, top: int = 3) -> tuple[str, list[tuple[str, list[tuple[str, float]]]]]:
-    """`(value name, results)`: for each input, its name and `ranked` pairs; the values are
-    `probability`, `margin` or `score`."""
+    """`(reading, results)`: how the outputs are read (see `reading`), and for each input its
+    name and `ranked` pairs."""
     fn, shape, labels = load_model(model_path)
     batch, example_names = load_inputs(inputs, shape)
     names, kind = labels.get("class_names"), labels.get("output")
     outputs = [np.asarray(out).reshape(-1) for out in fn(batch)]
-    one_unit = bool(outputs) and len(outputs[0]) == 1
-    value_name = (kind if kind in ("probability", "margin") else "score") if one_unit else "probability"
-    return value_name, [(name, ranked(out, names, kind, top)) for name, out in zip(example_names, outputs)]
+    read = reading(len(outputs[0]), kind) if outputs else "probability"
+    return read, [(name, ranked(out, names, kind, top)) for name, out in zip(example_names, outputs)]

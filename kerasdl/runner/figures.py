@@ -10,7 +10,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+
+from kerasdl.figures import plot_over_trials, save  # noqa: E402
 
 
 def training_curves(
@@ -23,13 +24,7 @@ def training_curves(
         series = [h[curve] for h in trials if h.get(curve)]
         if not series:
             continue
-        length = min(len(s) for s in series)
-        values = np.asarray([s[:length] for s in series], dtype=float)
-        epochs = np.arange(1, length + 1)
-        mean = values.mean(0)
-        (line,) = ax.plot(epochs, mean, label=row, marker="o" if length < 15 else None, ms=3)
-        if len(series) > 1:
-            ax.fill_between(epochs, values.min(0), values.max(0), color=line.get_color(), alpha=0.15)
+        plot_over_trials(ax, series, label=row, band_alpha=0.15)
         drawn = True
     if not drawn:
         plt.close(fig)
@@ -39,8 +34,4 @@ def training_curves(
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
