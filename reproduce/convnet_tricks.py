@@ -16,7 +16,6 @@ import time
 
 import keras
 import numpy as np
-from keras import ops
 
 from kerasdl import layers, regularizers
 from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
@@ -94,47 +93,6 @@ def pixel_stats(data):
 # ## Model
 
 
-@keras.saving.register_keras_serializable(package="convnet_tricks")
-class OverlappingMaxPool2D(keras.layers.Layer):
-    """Torch7's `SpatialMaxPooling(k, k, s, s, pad, pad)`: max pooling whose padding never wins.
-
-    Report `convnet_tricks`, 2.3.2: window 3, stride 2, padding 1. Torch pads every side with
-    -inf and floors the output size, `(n + 2 * padding - pool_size) // strides + 1`: 24 -> 12 and
-    8 -> 4 on MNIST, the sizes of the 2x2 pooling it replaces, with windows that overlap.
-
-    Args:
-        pool_size: the window side.
-        strides: the step between windows.
-        padding: pixels of -inf added on every side.
-
-    Input shape:
-        4D tensor `(batch, rows, cols, channels)`.
-
-    Output shape:
-        4D tensor `(batch, pooled_rows, pooled_cols, channels)`.
-    """
-
-    def __init__(self, pool_size=3, strides=2, padding=1, **kwargs):
-        super().__init__(**kwargs)
-        self.pool_size, self.strides, self.padding = pool_size, strides, padding
-
-    def call(self, inputs):
-        p = self.padding
-        padded = ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], constant_values=-math.inf)
-        return ops.max_pool(padded, self.pool_size, self.strides, "valid")
-
-    def compute_output_shape(self, input_shape):
-        def pooled(n):
-            return None if n is None else (n + 2 * self.padding - self.pool_size) // self.strides + 1
-
-        return (input_shape[0], pooled(input_shape[1]), pooled(input_shape[2]), input_shape[3])
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"pool_size": self.pool_size, "strides": self.strides, "padding": self.padding})
-        return config
-
-
 def pooling(kind):
     if kind == "l2":
         return layers.LpPool2D(2, pool_size=2, strides=2, kernel="uniform", padding="valid")
@@ -143,7 +101,7 @@ def pooling(kind):
     if kind == "max":
         return keras.layers.MaxPool2D(2, strides=2)
     if kind == "overlapping_max":
-        return OverlappingMaxPool2D(3, strides=2, padding=1)
+        return layers.OverlappingMaxPool2D(3, strides=2, padding=1)
     raise ValueError(f"unknown pooling {kind!r}; choose from: {', '.join(POOLINGS)}")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kerasdl.data import Dataset
-from kerasdl.layers import LpPool2D, SubtractiveNormalization
+from kerasdl.layers import LpPool2D, OverlappingMaxPool2D, SubtractiveNormalization
 from kerasdl.runner import Row, Trial, run_table
 from reproduce import convnet_tricks as ct
 
@@ -15,7 +15,7 @@ POOLING_KIND = {
     "l2": (LpPool2D, 2.0),
     "l4": (LpPool2D, 4.0),
     "max": (keras.layers.MaxPooling2D, None),
-    "overlapping_max": (ct.OverlappingMaxPool2D, None),
+    "overlapping_max": (OverlappingMaxPool2D, None),
 }
 
 
@@ -75,27 +75,6 @@ def test_baseline_is_one_hidden_tanh_layer():
     assert names == ["Normalization", "Flatten", "Dense", "Activation", "Dense", "Activation"]
     assert body[2].units == ct.SHARED["mlp_hidden"] and body[3].activation.__name__ == "tanh"
     assert body[-1].output.shape == (None, 10)
-
-
-@pytest.mark.parametrize("size, pooled", [(24, 12), (8, 4), (7, 4), (5, 3)])
-def test_overlapping_max_pool_matches_torch(size, pooled):
-    # Torch7's SpatialMaxPooling(3, 3, 2, 2, 1, 1): windows start at -1, 1, 3, ...; padding never wins.
-    x = -np.random.default_rng(0).random((2, size, size, 3)).astype("float32")
-    layer = ct.OverlappingMaxPool2D(3, strides=2, padding=1)
-    y = np.asarray(layer(x))
-    assert y.shape == (2, pooled, pooled, 3) == layer.compute_output_shape(x.shape)
-    reference = np.empty_like(y)
-    for i in range(pooled):
-        for j in range(pooled):
-            r, c = max(2 * i - 1, 0), max(2 * j - 1, 0)
-            reference[:, i, j] = x[:, r : 2 * i + 2, c : 2 * j + 2].max(axis=(1, 2))
-    np.testing.assert_array_equal(y, reference)
-
-
-def test_overlapping_max_pool_config_round_trip():
-    layer = ct.OverlappingMaxPool2D(3, strides=2, padding=1)
-    clone = ct.OverlappingMaxPool2D.from_config(layer.get_config())
-    assert (clone.pool_size, clone.strides, clone.padding) == (3, 2, 1)
 
 
 def test_momentum_steps_like_torch():

@@ -6,6 +6,8 @@ import pytest
 
 from kerasdl.layers import InverseInvariant
 
+pytestmark = pytest.mark.layers
+
 
 def apply(x):
     return keras.ops.convert_to_numpy(InverseInvariant()(x))

@@ -8,34 +8,8 @@ import ml_dtypes
 import numpy as np
 from keras import ops
 
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_positive(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"`{name}` must be a finite number > 0, got {value!r}")
-    return float(value)
-
-
-def _check_choice(name, value, choices):
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ValueError(f"`{name}` must be one of {choices}, got {value!r}")
-    return value.lower()
-
-
-def _check_data_format(value):
-    if value is None:
-        return keras.config.image_data_format()
-    return _check_choice("data_format", value, ("channels_last", "channels_first"))
+from kerasdl.layers.layout import from_channels_last, to_channels_last
+from kerasdl.validation import check_choice, check_data_format, check_int, check_positive
 
 
 def _integer_power(base, exponent):
@@ -71,7 +45,7 @@ def gaussian_kernel(size):
     >>> gaussian_kernel(3)[1, 1]
     0.2724959...
     """
-    size = _check_int("size", size, 1)
+    size = check_int("size", size, 1)
     sigma = ((size - 1) * 0.5 - 1) * 0.3 + 0.8
     offsets = np.arange(size) - (size - 1) / 2
     window = np.exp(-(offsets[:, None] ** 2 + offsets[None, :] ** 2) / (2 * sigma**2))
@@ -118,7 +92,8 @@ class LpPool2D(keras.layers.Layer):
             zeros in the window sum.
         epsilon: the guard described above, a finite number > 0.
         data_format: `"channels_last"` or `"channels_first"`; defaults to
-            `keras.config.image_data_format()`.
+            `keras.config.image_data_format()` Either way the pooling is computed in
+            channels-last order (`kerasdl.layers.layout`), with the same numbers.
 
     Input shape:
         4D tensor `(batch, rows, cols, channels)` (`channels_last`) or
@@ -156,12 +131,12 @@ class LpPool2D(keras.layers.Layer):
         ):
             raise ValueError(f"`p` must be a non-zero number or float('inf'), got {p!r}")
         self.p = float(p)
-        self.pool_size = _check_int("pool_size", pool_size, 1)
-        self.strides = _check_int("strides", strides, 1)
-        self.kernel = _check_choice("kernel", kernel, ("gaussian", "uniform"))
-        self.padding = _check_choice("padding", padding, ("same", "valid"))
-        self.epsilon = _check_positive("epsilon", epsilon)
-        self.data_format = _check_data_format(data_format)
+        self.pool_size = check_int("pool_size", pool_size, 1)
+        self.strides = check_int("strides", strides, 1)
+        self.kernel = check_choice("kernel", kernel, ("gaussian", "uniform"))
+        self.padding = check_choice("padding", padding, ("same", "valid"))
+        self.epsilon = check_positive("epsilon", epsilon)
+        self.data_format = check_data_format(data_format)
         finfo = ml_dtypes.finfo(self.compute_dtype)
         log_zero_window = 2 * math.log(self.pool_size) + self.p * math.log(self.epsilon)
         if self.p < 0 and log_zero_window > math.log(float(finfo.max)):
@@ -192,15 +167,18 @@ class LpPool2D(keras.layers.Layer):
         self.input_spec = keras.layers.InputSpec(ndim=4, axes={self._channel_axis: channels})
 
     def call(self, inputs):
+        pooled = self._pool(to_channels_last(inputs, self.data_format))
+        return from_channels_last(pooled, self.data_format)
+
+    def _pool(self, inputs):
+        """Lp pooling of channels-last `inputs` (see `kerasdl.layers.layout`)."""
         if self.p == math.inf:
-            return ops.max_pool(
-                inputs, self.pool_size, self.strides, self.padding, self.data_format
-            )
+            return ops.max_pool(inputs, self.pool_size, self.strides, self.padding, "channels_last")
         window = ops.convert_to_tensor(self._window, dtype=self.compute_dtype)
-        if self.p >= 1 and self.data_format == "channels_last" and keras.backend.backend() == "tensorflow":
+        if self.p >= 1 and keras.backend.backend() == "tensorflow":
             return self._pool_with_written_gradient(inputs, window)
         total = ops.depthwise_conv(
-            self._powered(inputs), window, self.strides, self.padding, self.data_format
+            self._powered(inputs), window, self.strides, self.padding, "channels_last"
         )
         if self.p < 1:
             return self._root(total)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasdl.layers.lp_pool import _check_data_format, _check_int, _check_positive
+from kerasdl.validation import check_data_format, check_int, check_positive
 
 
 def _torch_gaussian_1d(size, sigma):
@@ -34,7 +34,9 @@ class SubtractiveNormalization(keras.layers.Layer):
         kernel_size: the window side, an odd int >= 1 (Torch requires odd sizes).
         sigma: Torch's relative width of the Gaussian, a finite number > 0.
         data_format: `"channels_last"` or `"channels_first"`; defaults to
-            `keras.config.image_data_format()`.
+            `keras.config.image_data_format()` Either way the mean map, one channel,
+            is smoothed in channels-last order (a reshape, no transpose), so the layer runs on
+            CPUs without NCHW convolutions and gives the same numbers in both layouts.
 
     Input shape:
         4D tensor `(batch, rows, cols, channels)` (`channels_last`) or
@@ -52,28 +54,31 @@ class SubtractiveNormalization(keras.layers.Layer):
 
     def __init__(self, kernel_size=7, sigma=0.25, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.kernel_size = _check_int("kernel_size", kernel_size, 1)
+        self.kernel_size = check_int("kernel_size", kernel_size, 1)
         if self.kernel_size % 2 == 0:
             raise ValueError(f"`kernel_size` must be odd, got {kernel_size!r}")
-        self.sigma = _check_positive("sigma", sigma)
-        self.data_format = _check_data_format(data_format)
+        self.sigma = check_positive("sigma", sigma)
+        self.data_format = check_data_format(data_format)
         taps = _torch_gaussian_1d(self.kernel_size, self.sigma)
         self._taps = taps / taps.sum()
         self.input_spec = keras.layers.InputSpec(ndim=4)
 
     def _smooth(self, maps):
+        """Separable Gaussian smoothing of channels-last, one-channel `maps`."""
         taps = ops.convert_to_tensor(self._taps, dtype=self.compute_dtype)
         horizontal = ops.reshape(taps, (1, self.kernel_size, 1, 1))
         vertical = ops.reshape(taps, (self.kernel_size, 1, 1, 1))
-        maps = ops.conv(maps, horizontal, padding="same", data_format=self.data_format)
-        return ops.conv(maps, vertical, padding="same", data_format=self.data_format)
+        maps = ops.conv(maps, horizontal, padding="same", data_format="channels_last")
+        return ops.conv(maps, vertical, padding="same", data_format="channels_last")
 
     def call(self, inputs):
         channel_axis = -1 if self.data_format == "channels_last" else 1
-        mean = ops.mean(inputs, axis=channel_axis, keepdims=True)
+        # The mean over the maps has one channel: moving that axis last is a reshape.
+        mean = ops.expand_dims(ops.mean(inputs, axis=channel_axis), -1)
         # With static sizes this is a constant subgraph: Grappler folds it once per traced size.
         ones = ops.ones((1,) + tuple(ops.shape(mean)[1:]), dtype=mean.dtype)
-        return inputs - self._smooth(mean) / self._smooth(ones)
+        corrected = (self._smooth(mean) / self._smooth(ones))[..., 0]
+        return inputs - ops.expand_dims(corrected, channel_axis)
 
     def compute_output_shape(self, input_shape):
         return input_shape
