@@ -1,29 +1,30 @@
 """`load`: one image data set from the first source that has it (local folder, then tfds)."""
 
-import logging
 import os
 import pathlib
 
 from kerasdl.data import local
 from kerasdl.data.catalog import raw_file_names, spec, to_dataset
 from kerasdl.data.errors import DataUnavailableError
-from kerasdl.data.tfds_loader import read_tfds
+from kerasdl.data.tfds_loader import HostUnreachableError, read_tfds
 
 ENV_VAR = "KERASDL_DATA_DIR"
-log = logging.getLogger("kerasdl.data")
+OFFLINE_VAR = "KERASDL_OFFLINE"
 
 
-def load(name, data_dir=None):
+def load(name, data_dir=None, offline=None):
     """Loads MNIST, Fashion-MNIST or CIFAR-10 as a `Dataset` of uint8 images and int64 labels.
 
     Sources, in order: the folder `data_dir`, else the one in `$KERASDL_DATA_DIR` (the files it
-    may hold are listed in `kerasdl.data.local`); then tensorflow-datasets, which downloads into
-    its own cache. Local files win, so an offline machine never touches the network. Reading the
-    same unchanged file again in one process returns the same (read-only) arrays.
+    may hold are listed in `kerasdl.data.local`); then tensorflow-datasets: its prepared copy, else
+    a download into its cache, tried only when the download host answers within a few seconds.
+    Reading the same unchanged file again in one process returns the same (read-only) arrays.
 
     Args:
         name: `mnist`, `fashion_mnist` or `cifar10`.
         data_dir: folder holding the data set's files; None to use `$KERASDL_DATA_DIR`.
+        offline: True to never use tensorflow-datasets; None reads `$KERASDL_OFFLINE`
+            (set and not `0`/`false`/`no`/`off` means offline).
 
     Returns:
         A `Dataset` whose `source` names the file or folder read, or `tfds:<name>`.
@@ -43,19 +44,28 @@ def load(name, data_dir=None):
         found = local.find(name, folder)
         if found:
             return local.read(name, found)
-    # tfds fails in many ways (import, network, checksum); to the user they all mean "no data".
-    # Offline, its downloader retries each file 10 times with exponential backoff (~3.5 minutes
-    # measured here) before failing, so say what is going on first.
-    log.warning(
-        "kerasdl: no local copy of %s (%s); asking tensorflow-datasets, which reads its cache or "
-        "downloads (offline, it gives up after a few minutes of retries)",
-        name, "no data folder given" if folder is None else f"none in {folder}",
-    )
+    if is_offline(offline):
+        why = "offline=True" if offline else f"${OFFLINE_VAR} is set"
+        reason = f"tensorflow-datasets was not tried ({why})"
+        raise DataUnavailableError(_unavailable(name, folder, origin, reason))
     try:
         arrays = read_tfds(name)
+    except HostUnreachableError as error:
+        reason = f"tensorflow-datasets has no copy of it and its download host {error}"
+        raise DataUnavailableError(_unavailable(name, folder, origin, reason)) from error
+    # tfds fails in many ways (import, network, checksum); to the user they all mean "no data".
     except Exception as error:
-        raise DataUnavailableError(_unavailable(name, folder, origin, error)) from error
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        reason = f"tensorflow-datasets then failed ({type(error).__name__}: {first_line})"
+        raise DataUnavailableError(_unavailable(name, folder, origin, reason)) from error
     return to_dataset(name, arrays, f"tfds:{name}")
+
+
+def is_offline(offline=None):
+    """`offline` itself when given, else whether `$KERASDL_OFFLINE` asks for offline loading."""
+    if offline is not None:
+        return bool(offline)
+    return os.environ.get(OFFLINE_VAR, "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def describe_sources(name):
@@ -65,7 +75,7 @@ def describe_sources(name):
     return (
         f"{name}: DIR/{name}.npz, DIR/{name}*/{name}.npz, or {raw_file_names(name)} in "
         f"DIR/{name}/ or DIR, where DIR is --data-dir or ${ENV_VAR}; "
-        "otherwise downloaded by tensorflow-datasets"
+        f"otherwise tensorflow-datasets' copy or download (never with ${OFFLINE_VAR}=1)"
     )
 
 
@@ -77,7 +87,7 @@ def _folder(data_dir):
     return None, None
 
 
-def _unavailable(name, folder, origin, error):
+def _unavailable(name, folder, origin, reason):
     if folder is None:
         looked = f"No data folder was given (no --data-dir, and ${ENV_VAR} is unset)"
     else:
@@ -85,17 +95,13 @@ def _unavailable(name, folder, origin, error):
             f"Looked in {folder} (from {origin}) for {name}.npz, {name}*/{name}.npz and "
             f"{raw_file_names(name)} (in {name}/ or the folder itself) and found none"
         )
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return (
-        f"Cannot load {name}. {looked}; tensorflow-datasets then failed "
-        f"({type(error).__name__}: {first_line}). {_how_to_supply(name)}"
-    )
+    return f"Cannot load {name}. {looked}; {reason}. {_how_to_supply(name)}"
 
 
 def _how_to_supply(name):
     return (
         f"Supply the files with --data-dir DIR or the {ENV_VAR} environment variable: DIR holds "
         f"{name}.npz (arrays x_train, y_train, x_test, y_test as keras.datasets returns them) or "
-        f"{raw_file_names(name)}; or run once with internet access so that tensorflow-datasets "
-        "can download it."
+        f"{raw_file_names(name)}, in DIR/{name}/ or DIR itself; or run once with internet access "
+        f"(and {OFFLINE_VAR} unset) so that tensorflow-datasets can download it."
     )
