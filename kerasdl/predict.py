@@ -3,7 +3,8 @@
 MODEL is a folder written by `python -m reproduce export` (its SavedModel is served with plain
 TensorFlow, and its `labels.json` names the classes), a SavedModel folder, or a `.keras` file.
 INPUT is PNG/JPEG files or one `.npy` batch: uint8 pixels are divided by 255; float arrays are taken
-as already scaled to [0, 1]. Every input must have the model's image size.
+as already scaled to [0, 1], and refused when any is NaN or infinite. Every input must have the
+model's image size.
 
 A model with one output unit (the binary classifiers of report `classifiers`) is read as
 `labels.json` says: a `probability` (sigmoid) of the second class, or a `margin` (raw score, > 0
@@ -60,7 +61,16 @@ def load_inputs(paths, shape) -> tuple[np.ndarray, list[str]]:
         return batch.astype("float32") / 255.0, names
     if not np.issubdtype(batch.dtype, np.floating):
         raise PredictError(f"{paths[0]}: expected uint8 pixels or floats in [0, 1], got {batch.dtype}")
-    return batch.astype("float32"), names
+    with np.errstate(over="ignore", invalid="ignore"):  # a float64 beyond 3.4e38 becomes inf
+        batch = batch.astype("float32")
+    bad = ~np.isfinite(batch)
+    if bad.any():
+        first = int(np.argmax(bad.reshape(len(batch), -1).any(axis=1)))
+        raise PredictError(
+            f"{paths[0]}: {int(bad.sum())} non-finite value(s) (NaN or infinity, in float32), the first in "
+            f"{names[first]}; inputs must be finite pixels in [0, 1]"
+        )
+    return batch, names
 
 
 def load_model(path):

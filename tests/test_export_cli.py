@@ -87,6 +87,10 @@ def test_predict_png_and_npy(exported, tmp_path, capsys):
         (lambda d: (d / "junk.png").write_bytes(b"not an image") and d / "junk.png", ["junk.png", "not a readable image"]),
         (lambda d: np.save(d / "b.npy", np.zeros((2, 5, 5))) or d / "b.npy", ["b.npy", "(5, 5, 1)"]),
         (lambda d: d / "missing.png", ["missing.png", "no such file"]),
+        (lambda d: np.save(d / "nan.npy", np.where(np.arange(3)[:, None, None] == 1, np.nan, np.zeros((3, 28, 28))))
+         or d / "nan.npy", ["nan.npy", "784 non-finite", "nan.npy[1]"]),
+        (lambda d: np.save(d / "inf.npy", np.full((1, 28, 28, 1), np.inf, np.float32)) or d / "inf.npy",
+         ["inf.npy", "NaN or infinity", "inf.npy[0]"]),
     ],
 )
 def test_predict_bad_input_one_line(exported, tmp_path, capsys, make, words):
@@ -97,6 +101,30 @@ def test_predict_bad_input_one_line(exported, tmp_path, capsys, make, words):
     assert err.count("\n") == 0
     for word in words:
         assert word in err
+
+
+def test_predict_command_refuses_nan_with_one_line(exported, tmp_path):
+    _, dest = exported
+    x = np.zeros((2, 28, 28, 1), np.float32)
+    x[1, 3, 4, 0] = np.nan
+    np.save(tmp_path / "x.npy", x)
+    done = subprocess.run([sys.executable, "-m", "reproduce", "predict", str(dest), str(tmp_path / "x.npy")],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = [line for line in done.stderr.splitlines() if "x.npy" in line]
+    assert line.startswith("reproduce predict: ") and "1 non-finite value(s)" in line and "x.npy[1]" in line
+
+
+@pytest.mark.parametrize("value", [np.nan, -np.inf, 1e39])  # 1e39 overflows float32
+def test_load_inputs_refuses_non_finite_floats(tmp_path, value):
+    from kerasdl.predict import PredictError, load_inputs
+
+    x = np.zeros((3, 4, 4), np.float64)
+    x[2, 1, 1] = value
+    np.save(tmp_path / "b.npy", x)
+    with pytest.raises(PredictError, match=r"b\.npy: 1 non-finite value\(s\) .* the first in b\.npy\[2\]"):
+        load_inputs([tmp_path / "b.npy"], [4, 4, 1])
 
 
 def test_export_unknown_row_and_non_keras_row(tmp_path, capsys):
