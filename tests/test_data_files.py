@@ -283,6 +283,27 @@ class TestCorruption:
         path = write_npz(tmp_path / "mnist.npz", x_train=np.zeros((20, 28, 28), np.float32))
         self.corrupt(path, "float32")
 
+    def test_npz_non_finite_float_images(self, tmp_path):
+        x = np.zeros((20, 28, 28), np.float32)
+        x[3, 4, 5], x[7, 0, 0] = np.nan, -np.inf
+        path = write_npz(tmp_path / "mnist.npz", x_train=x)
+        self.corrupt(path, r"float32 with 2 non-finite value\(s\) \(NaN or infinity\), expected uint8")
+
+    def test_idx_of_non_finite_floats(self, tmp_path):
+        write_idx_set(tmp_path, image_arrays(), gz=False)
+        x = np.zeros((20, 28, 28), ">f4")
+        x[0, 0, 0] = np.inf
+        path = tmp_path / "train-images-idx3-ubyte"
+        path.write_bytes(bytes((0, 0, 0x0D, 3)) + np.asarray(x.shape, ">u4").tobytes() + x.tobytes())
+        self.corrupt(path, r"holds float32 values with 1 non-finite value\(s\)")
+
+    def test_cifar_batch_of_non_finite_floats(self, tmp_path):
+        folder = write_cifar_folder(tmp_path, image_arrays((32, 32, 3)))
+        data = np.full((4, 3072), np.nan)
+        (folder / "data_batch_2").write_bytes(pickle.dumps({b"data": data, b"labels": [0, 1, 2, 3]}))
+        with pytest.raises(CorruptDataError, match=r"data_batch_2: data is float64 .* 12288 non-finite"):
+            load("cifar10", tmp_path)
+
     def test_npz_wrong_shape(self, tmp_path):
         path = write_npz(tmp_path / "mnist.npz", x_test=np.zeros((10, 28, 27), np.uint8))
         self.corrupt(path, "shape")

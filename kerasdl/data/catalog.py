@@ -85,7 +85,8 @@ def to_dataset(name, arrays, source):
         source: the file or folder read, named in errors and kept in `Dataset.source`.
 
     Raises:
-        CorruptDataError: wrong dtype or shape, mismatched counts, or labels out of range.
+        CorruptDataError: wrong dtype (non-finite floats named) or shape, mismatched counts, or
+            labels out of range.
     """
     expected = spec(name)
     checked = {}
@@ -104,9 +105,17 @@ def to_dataset(name, arrays, source):
     return Dataset(**checked, source=str(source), name=name, num_classes=expected.num_classes)
 
 
+def non_finite_note(x):
+    """" with N non-finite value(s) (NaN or infinity)" when floating `x` holds any, else ""."""
+    if not np.issubdtype(x.dtype, np.floating):
+        return ""
+    bad = x.size - int(np.count_nonzero(np.isfinite(x)))
+    return f" with {bad} non-finite value(s) (NaN or infinity)" if bad else ""
+
+
 def _problem(x, y, expected):
     if x.dtype != np.uint8:
-        return f"has images of dtype {x.dtype}, expected uint8"
+        return f"has images of dtype {x.dtype}{non_finite_note(x)}, expected uint8"
     if x.ndim != 4 or x.shape[1:] != expected.image_shape:
         shape = ", ".join(map(str, expected.image_shape))
         return f"has images of shape {x.shape}, expected (N, {shape})"

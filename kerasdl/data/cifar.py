@@ -13,7 +13,7 @@ import zlib
 
 import numpy as np
 
-from kerasdl.data.catalog import CIFAR_FOLDER
+from kerasdl.data.catalog import CIFAR_FOLDER, non_finite_note
 from kerasdl.data.errors import CorruptDataError
 
 TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
@@ -69,7 +69,7 @@ def _parse(raw, where):
         raise CorruptDataError(f"{where}: not a CIFAR-10 batch ({reason})") from error
     if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
         raise CorruptDataError(
-            f"{where}: data is {data.dtype} {data.shape}, expected uint8 (N, 3072)"
+            f"{where}: data is {data.dtype} {data.shape}{non_finite_note(data)}, expected uint8 (N, 3072)"
         )
     return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), labels
 

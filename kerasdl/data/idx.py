@@ -11,9 +11,11 @@ import zlib
 
 import numpy as np
 
+from kerasdl.data.catalog import non_finite_note
 from kerasdl.data.errors import CorruptDataError
 
 _UNSIGNED_BYTE = 0x08
+_OTHER_TYPES = {0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def read_idx(path, ndim):
@@ -43,6 +45,7 @@ def read_idx(path, ndim):
         raise CorruptDataError(
             f"{path}: not an IDX file of {ndim}-dimensional unsigned bytes "
             f"(magic number {raw[:4].hex() or 'missing'}, expected {expected_magic.hex()})"
+            f"{_other_type(raw)}"
         )
     header_size = 4 + 4 * ndim
     if len(raw) < header_size:
@@ -55,3 +58,15 @@ def read_idx(path, ndim):
             f"but {payload} bytes follow; the file is truncated or padded"
         )
     return np.frombuffer(raw, np.uint8, offset=header_size).reshape(shape)
+
+
+def _other_type(raw):
+    """What an IDX file of another value type holds, e.g. "; it holds float32 values", or ""."""
+    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] not in _OTHER_TYPES:
+        return ""
+    dtype, ndim = np.dtype(_OTHER_TYPES[raw[2]]), raw[3]
+    note = ""
+    if dtype.kind == "f" and len(raw) >= 4 + 4 * ndim:
+        values = np.frombuffer(raw, dtype, offset=4 + 4 * ndim, count=(len(raw) - 4 - 4 * ndim) // dtype.itemsize)
+        note = non_finite_note(values)
+    return f"; it holds {dtype.name} values{note}"
