@@ -1,7 +1,8 @@
 """Figures of the data and of trained runs that several reports draw: sample grids, pixel
 histograms, 2-D embeddings and per-setting training curves (report `lenet5`, Figures 2-13).
 
-Each function draws one PNG with matplotlib's non-interactive backend and returns its path.
+Each function draws one PNG on a `matplotlib.figure.Figure` of its own and returns its path;
+pyplot is never imported and the user's backend is left as it was.
 """
 
 from __future__ import annotations
@@ -10,20 +11,18 @@ import textwrap
 from pathlib import Path
 from typing import Mapping, Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 
 def save(fig, path) -> Path:
-    """Writes `fig` as a PNG at `path` (folders made as needed), closes it, returns the path."""
+    """Writes `fig` as a PNG at `path` (folders made as needed) and returns the path; a figure
+    with a layout engine (e.g. `layout="constrained"`) keeps it, others get `tight_layout`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -48,7 +47,8 @@ def image_rows(rows: Mapping[str, np.ndarray], path, *, title=None) -> Path:
         path: the PNG to write.
     """
     columns = max(len(images) for images in rows.values())
-    fig, axes = plt.subplots(len(rows), columns, figsize=(columns * 0.9, len(rows) * 0.9), squeeze=False)
+    fig = Figure(figsize=(columns * 0.9, len(rows) * 0.9))
+    axes = fig.subplots(len(rows), columns, squeeze=False)
     for r, (label, images) in enumerate(rows.items()):
         for c, ax in enumerate(axes[r]):
             ax.set_xticks([])
@@ -93,7 +93,8 @@ def pixel_histograms(images: Mapping[str, np.ndarray], path, *, bins=64, title=N
         images: name -> images: uint8 (one bin per level) or floats in [0, 1] (`bins` bins).
         path: the PNG to write.
     """
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     for name, x in images.items():
         values = x.reshape(-1)
         if values.dtype == np.uint8:
@@ -121,7 +122,8 @@ def embedding_plot(panels: Mapping[str, tuple], path, *, title=None) -> Path:
         panels: panel title -> (points (N, 2), integer labels (N,)).
         path: the PNG to write.
     """
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.6), squeeze=False, layout="constrained")
+    fig = Figure(figsize=(4.2 * len(panels), 4.6), layout="constrained")  # places the shared colorbar
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (name, (points, labels)) in zip(axes[0], panels.items()):
         points, labels = np.asarray(points), np.asarray(labels)
         scatter = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=3, vmin=-0.5, vmax=9.5)
@@ -131,11 +133,7 @@ def embedding_plot(panels: Mapping[str, tuple], path, *, title=None) -> Path:
     fig.colorbar(scatter, ax=axes[0].tolist(), ticks=range(10), label="class", shrink=0.8)
     if title:
         fig.suptitle(title)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)  # the constrained layout places the shared colorbar
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def curves_per_row(
@@ -163,9 +161,8 @@ def curves_per_row(
     rows = {name: trials for name, trials in histories.items() if any(h.get(panels[0][0]) for h in trials)}
     if not rows:
         return None
-    fig, axes = plt.subplots(
-        len(panels), len(rows), figsize=(3.2 * len(rows), 2.6 * len(panels)), squeeze=False, sharex="col"
-    )
+    fig = Figure(figsize=(3.2 * len(rows), 2.6 * len(panels)))
+    axes = fig.subplots(len(panels), len(rows), squeeze=False, sharex="col")
     for c, (name, trials) in enumerate(rows.items()):
         for r, entries in enumerate(panels):
             ax = axes[r, c]

@@ -1,4 +1,9 @@
-"""kerasdl.figures: every figure maker writes a PNG from small inputs, in either pixel dtype."""
+"""kerasdl.figures: every figure maker writes a PNG from small inputs, in either pixel dtype, without
+pyplot or touching the matplotlib backend."""
+
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -50,3 +55,38 @@ def test_curves_per_row(tmp_path):
     assert is_png(figures.curves_per_row(histories, tmp_path / "c.png", title="t"))
     assert figures.curves_per_row({"row": [{"loss": [1.0]}]}, tmp_path / "none.png") is None
     assert not (tmp_path / "none.png").exists()
+
+
+def test_training_curves(tmp_path):
+    from kerasdl.runner.figures import training_curves
+
+    histories = {"a": [{"val_accuracy": [0.1, 0.2]}, {"val_accuracy": [0.2, 0.3, 0.4]}], "b": [{"loss": [1.0]}]}
+    assert is_png(training_curves("t", "val_accuracy", histories, tmp_path / "curves.png"))
+    assert training_curves("t", "val_loss", histories, tmp_path / "none.png") is None
+
+
+@pytest.mark.parametrize("backend, pyplot", [("svg", "blocked"), ("pdf", "allowed")])
+def test_import_and_drawing_leave_the_backend_alone(tmp_path, backend, pyplot):
+    """A notebook user's backend survives `import kerasdl.runner` and drawing figures; with pyplot
+    made unimportable, kerasdl still imports and draws, so none of its modules uses pyplot.
+
+    (Keras 3 itself imports pyplot when it can, in keras/src/visualization, so "pyplot is not in
+    sys.modules" cannot hold after `import kerasdl`; blocking it tests kerasdl's own imports.)
+    """
+    script = f"""
+import sys
+if {pyplot == "blocked"}:
+    sys.modules["matplotlib.pyplot"] = None  # any `import matplotlib.pyplot` now raises ImportError
+import numpy as np, matplotlib
+before = matplotlib.rcParams["backend"]
+import kerasdl, kerasdl.runner, kerasdl.figures, kerasdl.runner.figures
+after_import = matplotlib.rcParams["backend"]
+kerasdl.figures.pixel_histograms({{"x": np.zeros((2, 4, 4, 1), np.uint8)}}, {str(tmp_path / "h.png")!r})
+kerasdl.runner.figures.training_curves("t", "loss", {{"r": [{{"loss": [1.0, 0.5]}}]}}, {str(tmp_path / "c.png")!r})
+print(before, after_import, matplotlib.rcParams["backend"], matplotlib.get_backend())
+"""
+    env = {**os.environ, "MPLBACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [backend] * 4
+    assert is_png(tmp_path / "h.png") and is_png(tmp_path / "c.png")
