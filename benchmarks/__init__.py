@@ -1,7 +1,10 @@
 """Benchmarks of kerasdl (not timed tests): each prints a table of medians and ratios to its
-peers measured in the same process, and writes it as JSON under `--out`.
+peers measured in the same invocation, and writes it as JSON under `--out`.
 
-    python -m benchmarks [NAME ...] [--quick] [--repeats N] [--out DIR]
+    python -m benchmarks [NAME ...] [--quick] [--repeats N] [--onednn off|on|both] [--out DIR]
+
+lenet5_train and lppool time TensorFlow with oneDNN off and on (one fresh process per setting) and
+their PyTorch peers once; every table records the CPU, the cores and whether oneDNN was on.
 
 See BENCHMARKS.md for the latest figures.
 """

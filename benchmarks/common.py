@@ -1,13 +1,16 @@
 """What every benchmark shares: timing (median after warm-up), the machine, the printed table and
-its JSON document."""
+its JSON document, and TensorFlow worker processes with oneDNN off or on."""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import multiprocessing
 import os
 import platform
 import statistics
+import subprocess
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -30,9 +33,9 @@ def time_calls(fn: Callable[[], object], repeats: int, warmup: int = 1) -> list[
     return times
 
 
-def interleaved(fns: dict, repeats: int, warmup: int = 2) -> dict:
-    """Median seconds per call of each `fns[name]()`, timed in rounds (one call of each per round)
-    so that a change of the machine's load weighs on all of them alike."""
+def interleaved_times(fns: dict, repeats: int, warmup: int = 2) -> dict[str, list[float]]:
+    """Seconds of each of `repeats` calls of each `fns[name]()`, timed in rounds (one call of each
+    per round) so that a change of the machine's load weighs on all of them alike."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
@@ -42,7 +45,12 @@ def interleaved(fns: dict, repeats: int, warmup: int = 2) -> dict:
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: median(ts) for name, ts in times.items()}
+    return times
+
+
+def interleaved(fns: dict, repeats: int, warmup: int = 2) -> dict:
+    """Median seconds per call of each `fns[name]()`, timed in rounds (`interleaved_times`)."""
+    return {name: median(ts) for name, ts in interleaved_times(fns, repeats, warmup).items()}
 
 
 def median(values: Sequence[float]) -> float:
@@ -64,20 +72,54 @@ def load_average() -> list[float] | None:
         return None
 
 
-def machine() -> dict:
-    """The facts a figure depends on: CPU, cores, library versions, load at the time."""
+def cpu_model() -> str:
+    """The CPU's model name: /proc/cpuinfo's "model name", else `lscpu`'s "Model name", else
+    `platform.processor()` (or the architecture)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    try:
+        done = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10,
+                              env={**os.environ, "LC_ALL": "C"})
+        for line in done.stdout.splitlines():
+            if line.strip().startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return platform.processor() or platform.machine()
+
+
+def onednn_enabled() -> bool | None:
+    """Whether TensorFlow's oneDNN custom ops are on in this process (None: cannot tell).
+
+    TensorFlow decides once, when first asked, from TF_ENABLE_ONEDNN_OPTS ('0'/'false' off,
+    '1'/'true' on) or, unset, from the CPU (on by default only for Intel CPUs with AVX-512
+    VNNI/BF16 or AMX); this asks TensorFlow's own answer (IsMklEnabled, which the oneDNN graph
+    rewrite consults). On an AMD EPYC (AVX2) it is False under TF_ENABLE_ONEDNN_OPTS=0, True under
+    =1 (tests/test_benchmarks.py), False unset. `kerasdl.runner.environment` is to carry the same
+    fact: this function is meant to be replaced by it."""
+    try:
+        from tensorflow.python.util import _pywrap_util_port
+    except ImportError:
+        return None
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+
+def onednn_label(enabled: bool | None) -> str:
+    return {True: "on", False: "off", None: "unknown"}[enabled]
+
+
+def machine(onednn=None) -> dict:
+    """The facts a figure depends on: CPU, cores, library versions, load at the time, and whether
+    TensorFlow's oneDNN ops were on: in this process, or `onednn` (`{setting: on?}` of the worker
+    processes, `onednn_workers`) where the TensorFlow figures came from those."""
     import keras
     import numpy as np
     import tensorflow as tf
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     versions = {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
                 "numpy": np.__version__}
     try:
@@ -87,12 +129,95 @@ def machine() -> dict:
     except ImportError:
         pass
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "gpus": len(tf.config.list_physical_devices("GPU")),
+        "onednn": onednn_enabled() if onednn is None else onednn,
+        "TF_ENABLE_ONEDNN_OPTS": ({s: ONEDNN_SETTINGS[s] for s in onednn} if isinstance(onednn, dict)
+                                  else os.environ.get("TF_ENABLE_ONEDNN_OPTS")),
         "versions": versions,
         "load_average": load_average(),
     }
+
+
+def describe_onednn(onednn) -> str:
+    """'oneDNN on', or for worker processes 'oneDNN off | on (one process each)'."""
+    if isinstance(onednn, dict):
+        shown = [s if onednn_label(v) == s else f"{s} (detected {onednn_label(v)})" for s, v in onednn.items()]
+        return f"oneDNN {' | '.join(shown)} (one process each)"
+    return f"oneDNN {onednn_label(onednn)}"
+
+
+# `--onednn`: the TF_ENABLE_ONEDNN_OPTS value of each setting.
+ONEDNN_SETTINGS = {"off": "0", "on": "1"}
+
+
+def onednn_settings(choice: str) -> list[str]:
+    """The settings `--onednn off|on|both` asks for, in the order they run."""
+    return list(ONEDNN_SETTINGS) if choice == "both" else [choice]
+
+
+class Worker:
+    """One fresh Python process (spawned, so TensorFlow is imported anew) in which
+    TF_ENABLE_ONEDNN_OPTS was set before anything else ran; `call(fn, *args)` runs a module-level
+    function there and returns its result. `enabled`: `onednn_enabled()` as the process reports it."""
+
+    def __init__(self, setting: str):
+        self.setting = setting
+        previous = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = ONEDNN_SETTINGS[setting]
+        try:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # The process starts here (in `submit`), with the environment as it is now.
+            ready = self._pool.submit(onednn_enabled)
+        finally:
+            if previous is None:
+                os.environ.pop("TF_ENABLE_ONEDNN_OPTS", None)
+            else:
+                os.environ["TF_ENABLE_ONEDNN_OPTS"] = previous
+        self._ready = ready
+        self.enabled = None
+
+    def wait(self) -> None:
+        """Until the process has imported TensorFlow (so that it no longer competes for the cores)."""
+        self.enabled = self._ready.result()
+
+    def call(self, fn, *args):
+        return self._pool.submit(fn, *args).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+@contextlib.contextmanager
+def onednn_workers(settings: Sequence[str]):
+    """`{setting: Worker}`, one process per oneDNN setting, all started and ready (TensorFlow
+    imported) before the caller times anything; shut down on exit."""
+    workers = {}
+    try:
+        for setting in settings:
+            workers[setting] = Worker(setting)
+        for worker in workers.values():
+            worker.wait()
+        yield workers
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+
+def onednn_notes(workers: dict) -> list[str]:
+    """A note on how the settings' processes were made, and one per setting whose detected state is
+    not the one asked for."""
+    notes = ["TensorFlow rows: each oneDNN setting in its own fresh process, TF_ENABLE_ONEDNN_OPTS="
+             + " / ".join(f"{ONEDNN_SETTINGS[s]} ({s})" for s in workers)
+             + " set before TensorFlow was imported; the column oneDNN is what that process's TensorFlow "
+             "reported (tensorflow.python.util._pywrap_util_port.IsMklEnabled); torch rows ran once, in the "
+             "invoking process"]
+    for setting, worker in workers.items():
+        if onednn_label(worker.enabled) != setting:
+            notes.append(f"asked for oneDNN {setting} (TF_ENABLE_ONEDNN_OPTS={ONEDNN_SETTINGS[setting]}), "
+                         f"TensorFlow reported {onednn_label(worker.enabled)}")
+    return notes
 
 
 def torch_or_none():
@@ -127,9 +252,11 @@ def format_table(columns: Sequence[str], rows: Sequence[dict]) -> str:
 
 
 def report(name: str, columns: Sequence[str], rows: Sequence[dict], out: str | Path, *, settings: dict,
-           notes: Sequence[str] = (), targets: Sequence[dict] = (), raw: dict | None = None, echo=print) -> dict:
+           notes: Sequence[str] = (), targets: Sequence[dict] = (), raw: dict | None = None, onednn=None,
+           echo=print) -> dict:
     """Print the benchmark's table (and notes, targets) and write it as `<out>/<name>.json`, with
-    `raw` (the individual timings behind the table's medians, if given)."""
+    `raw` (the individual timings behind the table's medians, if given). `onednn`: `{setting: on?}`
+    where the TensorFlow figures came from worker processes (default: this process's state)."""
     document = {
         "benchmark": name,
         "command": COMMAND[0],
@@ -138,7 +265,7 @@ def report(name: str, columns: Sequence[str], rows: Sequence[dict], out: str | P
         "rows": list(rows),
         "targets": list(targets),
         "notes": list(notes),
-        "machine": machine(),
+        "machine": machine(onednn),
     }
     if raw is not None:
         document["raw"] = raw
@@ -146,8 +273,9 @@ def report(name: str, columns: Sequence[str], rows: Sequence[dict], out: str | P
     path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(path, document)
     if echo is not None:
-        load = document["machine"]["load_average"]
-        echo(f"\n== {name}  ({document['machine']['cpu']}, {document['machine']['cores']} cores, load {load})")
+        facts = document["machine"]
+        echo(f"\n== {name}  ({facts['cpu']}, {facts['cores']} cores, {describe_onednn(facts['onednn'])}, "
+             f"load {facts['load_average']})")
         echo(format_table(columns, rows))
         for target in targets:
             mark = {True: "met", False: "NOT met", None: "n/a"}[target["met"]]

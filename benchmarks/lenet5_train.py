@@ -4,11 +4,14 @@ an equivalent PyTorch loop; with and without XLA (`jit_compile`), from in-memory
 `tf.data` pipeline with cache and prefetch, one batch or `STEPS_PER_EXECUTION` batches per call
 of the compiled step, with and without op determinism.
 
-    python -m benchmarks lenet5_train [--quick] [--epochs E]
+    python -m benchmarks lenet5_train [--quick] [--epochs E] [--onednn off|on|both]
 
-Variants run in rounds (each variant once per round) so that a change in the machine's load
-spreads over all of them; per-epoch times pool over rounds, the first epoch of each run (tracing,
-warm-up) left out. `lenet5_ops` shows where a step's time goes.
+The TensorFlow variants run with oneDNN off and on (`--onednn`), each setting in its own fresh
+process (TF_ENABLE_ONEDNN_OPTS must be set before TensorFlow is imported); the PyTorch loop runs
+once, in the invoking process. Variants run in rounds (each setting's variants once per round,
+then the torch loop) so that a change in the machine's load spreads over all of them; per-epoch
+times pool over rounds, the first epoch of each run (tracing, warm-up) left out. `lenet5_ops`
+shows where a step's time goes.
 """
 
 from __future__ import annotations
@@ -175,15 +178,17 @@ def torch_loop(x, y, epochs, torch):
     return times
 
 
-def run(args, echo=print) -> dict:
-    n = QUICK_N_TRAIN if args.quick else N_TRAIN
-    epochs = 2 if args.quick else args.epochs
-    rounds = 1 if args.quick else ROUNDS
-    x, y = data(n)
-    torch = common.torch_or_none()
+TORCH = "torch loop, in-memory tensors"
+RUNNER = "runner (kerasdl.runner.fit), arrays"
+BASE = "model.fit, arrays"
+
+
+def tf_variants(x, y, epochs, quick) -> dict:
+    """The TensorFlow variants, by name: each a call that trains and returns its epochs' times."""
     from kerasdl.runner.fit import STEPS_PER_EXECUTION as spe
+
     variants = {
-        "model.fit, arrays": lambda: plain_fit(x, y, epochs, False, "arrays"),
+        BASE: lambda: plain_fit(x, y, epochs, False, "arrays"),
         "model.fit, arrays, XLA": lambda: plain_fit(x, y, epochs, True, "arrays"),
         "model.fit, tf.data cache+prefetch": lambda: plain_fit(x, y, epochs, False, "tf.data"),
         "model.fit, tf.data cache+prefetch, XLA": lambda: plain_fit(x, y, epochs, True, "tf.data"),
@@ -191,41 +196,77 @@ def run(args, echo=print) -> dict:
         f"model.fit, arrays, steps_per_execution={spe}": lambda: plain_fit(x, y, epochs, False, "arrays",
                                                                              steps_per_execution=spe),
         RUNNER_SETTINGS: lambda: plain_fit(x, y, epochs, False, "arrays", determinism=True, steps_per_execution=spe),
-        "runner (kerasdl.runner.fit), arrays": lambda: runner_fit(x, y, epochs),
+        RUNNER: lambda: runner_fit(x, y, epochs),
         "runner, steps_per_execution=1": lambda: runner_fit(x, y, epochs, steps_per_execution=1),
     }
-    if torch is not None:
-        variants["torch loop, in-memory tensors"] = lambda: torch_loop(x, y, epochs, torch)
-    if args.quick:
+    if quick:
         variants = {k: v for k, v in variants.items()
                     if not any(word in k for word in ("XLA", "determinism", "tf.data", "steps_per_execution"))}
-    times = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, fn in variants.items():
-            times[name] += fn()[1:]
-    epoch_s = {name: common.median(ts) for name, ts in times.items()}
-    base = epoch_s["model.fit, arrays"]
-    peer = epoch_s.get("torch loop, in-memory tensors")
-    rows = [
-        {"variant": name, "epoch_s": s, "p25-p75 s": common.quartiles(times[name]), "samples_per_s": n / s,
-         "vs model.fit arrays": s / base, "throughput vs torch": (peer / s) if peer else None}
-        for name, s in epoch_s.items()
-    ]
-    runner = epoch_s["runner (kerasdl.runner.fit), arrays"]
-    same_settings = epoch_s.get(RUNNER_SETTINGS)
-    targets = [
-        common.target("runner epoch time / plain model.fit (arrays, Keras defaults) <= 1.05", runner / base,
-                      lambda r: r <= 1.05),
-        common.target("runner epoch time / plain model.fit with the runner's settings <= 1.05",
-                      runner / same_settings if same_settings else None, lambda r: r <= 1.05),
-        common.target("kerasdl runner throughput / torch loop >= 1.0", peer / runner if peer else None,
-                      lambda r: r >= 1.0),
-    ]
+    return variants
+
+
+def tf_round(n, epochs, quick) -> dict[str, list[float]]:
+    """One round in a oneDNN setting's worker process: each TensorFlow variant once, in turn; the
+    epochs' times (the first, untimed in the table, included)."""
+    x, y = data(n)
+    return {name: fn() for name, fn in tf_variants(x, y, epochs, quick).items()}
+
+
+def run(args, echo=print) -> dict:
+    n = QUICK_N_TRAIN if args.quick else N_TRAIN
+    epochs = 2 if args.quick else args.epochs
+    rounds = 1 if args.quick else ROUNDS
+    settings = common.onednn_settings(args.onednn)
+    x, y = data(n)
+    torch = common.torch_or_none()
+    from kerasdl.runner.fit import STEPS_PER_EXECUTION as spe
+
+    # Rounds: each setting's process trains every TensorFlow variant once, then the torch loop runs
+    # here once; so a change in the machine's load spreads over settings and variants alike.
+    times = {setting: {} for setting in settings}
+    torch_times = []
+    with common.onednn_workers(settings) as workers:
+        for _ in range(rounds):
+            for setting, worker in workers.items():
+                for name, ts in worker.call(tf_round, n, epochs, args.quick).items():
+                    times[setting].setdefault(name, []).extend(ts[1:])
+            if torch is not None:
+                torch_times += torch_loop(x, y, epochs, torch)[1:]
+        onednn = {setting: worker.enabled for setting, worker in workers.items()}
+        onednn_notes = common.onednn_notes(workers)
+    epoch_s = {setting: {name: common.median(ts) for name, ts in by_name.items()} for setting, by_name in times.items()}
+    peer = common.median(torch_times) if torch_times else None
+    rows, targets = [], []
+    for setting in settings:
+        label = common.onednn_label(onednn[setting])
+        base = epoch_s[setting][BASE]
+        for name, s in epoch_s[setting].items():
+            on = epoch_s.get("on", {}).get(name) if len(settings) > 1 else None
+            rows.append({"oneDNN": label, "variant": name, "epoch_s": s, "p25-p75 s": common.quartiles(times[setting][name]),
+                         "samples_per_s": n / s, "vs model.fit arrays": s / base,
+                         "throughput vs torch": (peer / s) if peer else None, "vs oneDNN on": s / on if on else None})
+        runner = epoch_s[setting][RUNNER]
+        same_settings = epoch_s[setting].get(RUNNER_SETTINGS)
+        tag = f"[oneDNN {label}] "
+        targets += [
+            common.target(tag + "runner epoch time / plain model.fit (arrays, Keras defaults) <= 1.05", runner / base,
+                          lambda r: r <= 1.05),
+            common.target(tag + "runner epoch time / plain model.fit with the runner's settings <= 1.05",
+                          runner / same_settings if same_settings else None, lambda r: r <= 1.05),
+            common.target(tag + "kerasdl runner throughput / torch loop >= 1.0", peer / runner if peer else None,
+                          lambda r: r >= 1.0),
+        ]
+    if peer is not None:
+        rows.append({"oneDNN": None, "variant": TORCH, "epoch_s": peer, "p25-p75 s": common.quartiles(torch_times),
+                     "samples_per_s": n / peer, "throughput vs torch": 1.0})
     notes = [
         f"{n} random uint8 28x28x1 images scaled to [0, 1], 10 classes, batch {BATCH}, SGD(lr {LR}, momentum 0.9, "
         f"Nesterov), LeNet-5 from reproduce.lenet5.build_lenet5 (He init, no penalty), accuracy metric; "
         f"{rounds} round(s) of {epochs} epochs per variant, first epoch of each run left out; TensorFlow on all "
-        "cores (2)",
+        "cores; in each round the oneDNN settings' processes take turns, then the torch loop",
+        *onednn_notes,
+        "vs model.fit arrays: against the same oneDNN setting's 'model.fit, arrays'; vs oneDNN on: this row's time "
+        "over the same variant's with oneDNN on (when both settings ran); throughput vs torch: the one torch loop",
         "the runner enables TensorFlow op determinism in every trial (process-wide); the plain model.fit rows "
         "disable it, except the 'op determinism' row. Keras turns jit_compile=True off under op determinism "
         "(keras.src.trainers.trainer.model_supports_jit), so the runner cannot use XLA",
@@ -237,8 +278,12 @@ def run(args, echo=print) -> dict:
         echo(common.TORCH_MISSING)
     else:
         notes.append("torch: 2 threads (torch.set_num_threads(2)), the same architecture, NCHW tensors in memory")
-    return common.report("lenet5_train", ["variant", "epoch_s", "p25-p75 s", "samples_per_s", "vs model.fit arrays",
-                                          "throughput vs torch"], rows, args.out,
-                         settings={"n_train": n, "epochs": epochs, "rounds": rounds, "batch_size": BATCH},
-                         notes=notes, targets=targets, echo=echo,
-                         raw={"epoch_s": {name: [round(t, 4) for t in ts] for name, ts in times.items()}})
+    raw = {"epoch_s": {f"oneDNN {s}": {name: [round(t, 4) for t in ts] for name, ts in times[s].items()}
+                       for s in settings}}
+    if torch_times:
+        raw["epoch_s"]["torch"] = {TORCH: [round(t, 4) for t in torch_times]}
+    return common.report("lenet5_train", ["oneDNN", "variant", "epoch_s", "p25-p75 s", "samples_per_s",
+                                          "vs model.fit arrays", "throughput vs torch", "vs oneDNN on"], rows,
+                         args.out, settings={"n_train": n, "epochs": epochs, "rounds": rounds, "batch_size": BATCH,
+                                             "onednn": settings},
+                         notes=notes, targets=targets, raw=raw, onednn=onednn, echo=echo)

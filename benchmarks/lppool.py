@@ -2,7 +2,11 @@
 `MaxPool2D(2)`, the report's own split-per-channel convolutions (report `alt_softmax`, seed
 000_3bb6c57d82ba3598.txt section 3.1) and PyTorch's `nn.LPPool2d`.
 
-    python -m benchmarks lppool [--quick] [--repeats N]
+    python -m benchmarks lppool [--quick] [--repeats N] [--onednn off|on|both]
+
+The TensorFlow ops run with oneDNN off and on (`--onednn`), each setting in its own fresh process
+(TF_ENABLE_ONEDNN_OPTS must be set before TensorFlow is imported); the PyTorch ops run once, in
+the invoking process.
 """
 
 from __future__ import annotations
@@ -82,48 +86,89 @@ def forward_backward(layer):
     return step
 
 
-def run(args, echo=print) -> dict:
+def input_of(shape):
+    """After a ReLU, as in the reports: half the inputs are 0, some windows entirely. The same
+    values in every process."""
+    return np.maximum(np.random.default_rng(0).standard_normal(shape), 0).astype("float32")
+
+
+def tf_times(shape, quick, repeats) -> dict[str, list[float]]:
+    """In a oneDNN setting's worker process: seconds of each call of each TensorFlow op on `shape`,
+    the ops taking turns (the XLA row apart, a quarter as many calls)."""
     import tensorflow as tf
 
+    rng = np.random.default_rng(1)
+    x = tf.constant(input_of(shape))
+    # Two groups, each timed in turns: the XLA row takes 20-100x longer, which would slow the next op.
+    calls, slow = {}, {}
+    for name, layer in tf_peers(shape, xla=not quick).items():
+        out_shape = (layer[1] if isinstance(layer, tuple) else layer)(x).shape
+        g = tf.constant(rng.standard_normal(out_shape).astype("float32"))
+        (slow if "XLA" in name else calls)[name] = lambda step=forward_backward(layer), g=g: step(x, g)
+    if not quick:
+        calls.update(components(x, rng))
+    times = common.interleaved_times(calls, repeats)
+    times.update(common.interleaved_times(slow, max(repeats // 4, 1)))
+    return times
+
+
+def torch_times(shape, repeats, torch) -> dict[str, list[float]]:
+    """`nn.LPPool2d` p=2 and p=4 forward+backward on the same values (NCHW), taking turns."""
+    rng = np.random.default_rng(2)
+    xt = torch.from_numpy(np.ascontiguousarray(input_of(shape).transpose(0, 3, 1, 2))).requires_grad_()
+    calls = {}
+    for p in (2, 4):
+        pool = torch.nn.LPPool2d(p, 3, stride=2)
+        gt = torch.from_numpy(rng.standard_normal(pool(xt).shape).astype("float32"))
+        calls[f"torch LPPool2d p={p}"] = lambda pool=pool, gt=gt: torch.autograd.grad(pool(xt), xt, gt)
+    return common.interleaved_times(calls, repeats)
+
+
+COLUMNS = ["shape", "oneDNN", "op (fwd+bwd)", "median_ms", "p25-p75 ms", "vs MaxPool2D", "vs LpPool2D p=2",
+           "vs torch p=2", "vs oneDNN on"]
+
+
+def run(args, echo=print) -> dict:
     shapes = QUICK_SHAPES if args.quick else SHAPES
     repeats = 1 if args.quick else args.repeats
-    rng = np.random.default_rng(0)
+    settings = common.onednn_settings(args.onednn)
     torch = common.torch_or_none()
-    rows, notes, targets = [], [], []
-    for shape in shapes:
-        # After a ReLU, as in the reports: half the inputs are 0, some windows entirely.
-        x_np = np.maximum(rng.standard_normal(shape), 0).astype("float32")
-        x = tf.constant(x_np)
-        # Three groups, each timed in turns: PyTorch's idle OpenMP threads spin for a while after
-        # each op and the XLA row takes 20-100x longer, either of which would slow the next op.
-        calls, slow, torch_calls = {}, {}, {}
-        for name, layer in tf_peers(shape, xla=not args.quick).items():
-            out_shape = (layer[1] if isinstance(layer, tuple) else layer)(x).shape
-            g = tf.constant(rng.standard_normal(out_shape).astype("float32"))
-            (slow if "XLA" in name else calls)[name] = lambda step=forward_backward(layer), g=g: step(x, g)
-        if not args.quick:
-            calls.update(components(x, rng))
-        if torch is not None:
-            xt = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2))).requires_grad_()
-            for p in (2, 4):
-                pool = torch.nn.LPPool2d(p, 3, stride=2)
-                gt = torch.from_numpy(rng.standard_normal(pool(xt).shape).astype("float32"))
-                torch_calls[f"torch LPPool2d p={p}"] = lambda pool=pool, gt=gt: torch.autograd.grad(pool(xt), xt, gt)
-        times = common.interleaved(calls, repeats)
-        times.update(common.interleaved(slow, max(repeats // 4, 1)))
-        times.update(common.interleaved(torch_calls, repeats))
-        base = times["MaxPool2D(2)"]
-        for name, seconds in times.items():
-            rows.append({"shape": "x".join(map(str, shape)), "op (fwd+bwd)": name, "median_ms": 1e3 * seconds,
-                         "vs MaxPool2D": seconds / base, "vs LpPool2D p=2": seconds / times["LpPool2D p=2"]})
-        label = "x".join(map(str, shape))
-        lp = times["LpPool2D p=2"]
-        targets.append(common.target(f"{label}: LpPool2D p=2 / MaxPool2D(2) <= 1.0", lp / base, lambda r: r <= 1.0))
-        targets.append(common.target(f"{label}: split-per-channel / LpPool2D p=2 >= 4",
-                                     times["split-per-channel p=2 (report)"] / lp, lambda r: r >= 4.0))
-        if torch is not None:
-            targets.append(common.target(f"{label}: LpPool2D p=2 / torch LPPool2d p=2 < 1.0",
-                                         lp / times["torch LPPool2d p=2"], lambda r: r < 1.0))
+    rows, notes, targets, raw = [], [], [], {}
+    with common.onednn_workers(settings) as workers:
+        # Per shape: each setting's process times its TensorFlow ops, then the torch ops run here
+        # (PyTorch's idle OpenMP threads spin for a while after each op, which would slow the next).
+        for shape in shapes:
+            label = "x".join(map(str, shape))
+            times = {setting: worker.call(tf_times, shape, args.quick, repeats) for setting, worker in workers.items()}
+            if torch is not None:
+                times["torch"] = torch_times(shape, repeats, torch)
+            raw[label] = {key: {name: [round(t * 1e3, 4) for t in ts] for name, ts in by_name.items()}
+                          for key, by_name in times.items()}
+            ms = {key: {name: 1e3 * common.median(ts) for name, ts in by_name.items()} for key, by_name in times.items()}
+            peer = ms.get("torch", {}).get("torch LPPool2d p=2")
+            for setting, worker in workers.items():
+                state = common.onednn_label(worker.enabled)
+                base, lp = ms[setting]["MaxPool2D(2)"], ms[setting]["LpPool2D p=2"]
+                for name, value in ms[setting].items():
+                    on = ms["on"][name] if "on" in ms and len(settings) > 1 else None
+                    rows.append({"shape": label, "oneDNN": state, "op (fwd+bwd)": name, "median_ms": value,
+                                 "p25-p75 ms": common.quartiles([1e3 * t for t in times[setting][name]]),
+                                 "vs MaxPool2D": value / base, "vs LpPool2D p=2": value / lp,
+                                 "vs torch p=2": value / peer if peer else None,
+                                 "vs oneDNN on": value / on if on else None})
+                tag = f"{label} [oneDNN {state}]"
+                targets.append(common.target(f"{tag}: LpPool2D p=2 / MaxPool2D(2) <= 1.0", lp / base, lambda r: r <= 1.0))
+                targets.append(common.target(f"{tag}: split-per-channel / LpPool2D p=2 >= 4",
+                                             ms[setting]["split-per-channel p=2 (report)"] / lp, lambda r: r >= 4.0))
+                if peer:
+                    targets.append(common.target(f"{tag}: LpPool2D p=2 / torch LPPool2d p=2 < 1.0", lp / peer,
+                                                 lambda r: r < 1.0))
+            for name, value in ms.get("torch", {}).items():
+                rows.append({"shape": label, "oneDNN": None, "op (fwd+bwd)": name, "median_ms": value,
+                             "p25-p75 ms": common.quartiles([1e3 * t for t in times["torch"][name]]),
+                             "vs torch p=2": value / peer})
+        onednn = {setting: worker.enabled for setting, worker in workers.items()}
+        notes += common.onednn_notes(workers)
     if torch is None:
         notes.append(common.TORCH_MISSING)
         echo(common.TORCH_MISSING)
@@ -132,9 +177,12 @@ def run(args, echo=print) -> dict:
                      "nn.LPPool2d(p, 3, stride=2) sums an unweighted window without padding (13x13 and "
                      "6x6 outputs, not 14x14 and 7x7)")
     notes.append(f"median of {repeats} forward+backward calls ({max(repeats // 4, 1)} for XLA) after 2 warm-up "
-                 "calls, the TensorFlow ops taking turns, then the torch ones; a "
-                 "tf.function per op (XLA only where the row says so); input: ReLU of N(0, 1), float32, "
-                 "channels_last; 'part:' rows time one pass of LpPool2D p=2 alone (forward only)")
-    return common.report("lppool", ["shape", "op (fwd+bwd)", "median_ms", "vs MaxPool2D", "vs LpPool2D p=2"],
-                         rows, args.out, settings={"shapes": shapes, "repeats": repeats}, notes=notes,
-                         targets=targets, echo=echo)
+                 "calls, the TensorFlow ops taking turns (per shape: each oneDNN setting's process, then the "
+                 "torch ops); a tf.function per op (XLA only where the row says so); input: ReLU of N(0, 1), "
+                 "float32, channels_last; 'part:' rows time one pass of LpPool2D p=2 alone (forward only)")
+    notes.append("vs MaxPool2D, vs LpPool2D p=2: against the same shape and oneDNN setting; vs torch p=2: the one "
+                 "torch LPPool2d p=2 of that shape; vs oneDNN on: this row's time over the same op's with oneDNN "
+                 "on (when both settings ran)")
+    return common.report("lppool", COLUMNS, rows, args.out,
+                         settings={"shapes": shapes, "repeats": repeats, "onednn": settings}, notes=notes,
+                         targets=targets, raw={"ms": raw}, onednn=onednn, echo=echo)

@@ -3,7 +3,10 @@ table. Each report runs as its own `python -m reproduce REPORT` process into a f
 folder (so no stored trial is reused); the per-table `elapsed_s` and `compute_s` come from the
 tables' JSON documents.
 
-    python -m benchmarks suite [--reports scratch_mlp,lenet5] [--profile fast] [--data-dir DIR]
+    python -m benchmarks suite [--reports scratch_mlp,lenet5] [--profile fast] [--data-dir DIR] [--jobs N|auto]
+
+`--jobs` is passed on to each `python -m reproduce` (its trials in N processes at once); without it
+none is passed, and reproduce runs one trial at a time.
 
 The whole suite took 70 minutes on 2 idle CPU cores (BENCHMARKS.md).
 """
@@ -52,16 +55,24 @@ def tables_of(folder: Path) -> list[dict]:
     return docs
 
 
+def command(report: str, profile: str, out: str, args) -> list[str]:
+    """The `python -m reproduce` command line that runs `report` into `out`."""
+    line = [sys.executable, "-m", "reproduce", report, "--profile", profile, "--out", out, "--quiet"]
+    if args.data_dir:
+        line += ["--data-dir", args.data_dir]
+    if args.jobs:
+        line += ["--jobs", args.jobs]
+    return line
+
+
 def run(args, echo=print) -> dict:
     profile = "smoke" if args.quick else args.profile
     rows, notes = [], []
     with tempfile.TemporaryDirectory(prefix="kerasdl-suite-") as scratch:
         for report in selected(args):
-            command = [sys.executable, "-m", "reproduce", report, "--profile", profile, "--out", scratch, "--quiet"]
-            if args.data_dir:
-                command += ["--data-dir", args.data_dir]
+            command_line = command(report, profile, scratch, args)
             start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True)
+            done = subprocess.run(command_line, capture_output=True, text=True)
             wall = time.perf_counter() - start
             if done.returncode != 0:
                 tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
@@ -79,9 +90,10 @@ def run(args, echo=print) -> dict:
         if row["wall_s"] is not None:
             row["share of wall"] = row["wall_s"] / total if total else None
     rows.append({"report": "total", "table": "", "wall_s": total})
-    notes.append(f"python -m reproduce REPORT --profile {profile} --quiet, one process per report, fresh --out; "
+    jobs = f" --jobs {args.jobs}" if args.jobs else ""
+    notes.append(f"python -m reproduce REPORT --profile {profile}{jobs} --quiet, one process per report, fresh --out; "
                  "elapsed_s: the runner's per-table time (data loading, trials, outputs); wall_s adds the "
                  "process start (imports)")
     return common.report("suite", ["report", "table", "elapsed_s", "compute_s", "wall_s", "share of wall"], rows,
-                         args.out, settings={"profile": profile, "reports": selected(args)}, notes=notes,
+                         args.out, settings={"profile": profile, "reports": selected(args), "jobs": args.jobs}, notes=notes,
                          echo=echo)

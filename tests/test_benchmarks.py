@@ -1,14 +1,22 @@
 """`python -m benchmarks`: each benchmark runs in its tiny `--quick` configuration and writes a
-well-formed JSON table; bad command lines exit with status 2. No speed is asserted."""
+well-formed JSON table with the machine's facts (CPU, cores, oneDNN on or off); lenet5_train and
+lppool time TensorFlow with oneDNN off and on, each in its own process; bad command lines exit
+with status 2. No speed is asserted."""
 
 import json
+import platform
+import runpy
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from benchmarks import NAMES, suite
+from benchmarks import NAMES, common, suite
 from benchmarks.cli import main
+
+X86 = platform.machine().lower() in ("x86_64", "amd64")
+# Where TF_ENABLE_ONEDNN_OPTS forces either path (any x86 CPU), the settings come out as asked.
+onednn_forced = pytest.mark.skipif(not X86, reason="TF_ENABLE_ONEDNN_OPTS forces oneDNN on x86 only")
 
 
 def run_quick(tmp_path, *names):
@@ -23,6 +31,8 @@ def document(tmp_path, name):
     assert doc["benchmark"] == name
     assert doc["rows"] and all(set(row) <= set(doc["columns"]) for row in doc["rows"])
     assert doc["machine"]["cores"] >= 1 and "tensorflow" in doc["machine"]["versions"]
+    assert isinstance(doc["machine"]["cpu"], str) and doc["machine"]["cpu"]
+    assert "onednn" in doc["machine"]
     return doc
 
 
@@ -30,7 +40,23 @@ def document(tmp_path, name):
 def test_quick_run_writes_its_table(tmp_path, name):
     lines = run_quick(tmp_path, name)
     doc = document(tmp_path, name)
-    assert any(name in line for line in lines)
+    header = next(line for line in lines if line.startswith(f"\n== {name}"))
+    assert doc["machine"]["cpu"] in header and "cores" in header and "oneDNN" in header
+    if name in ("lppool", "lenet5_train"):
+        # Both settings by default, each figure labelled with what its process's TensorFlow reported.
+        assert doc["settings"]["onednn"] == ["off", "on"]
+        onednn = doc["machine"]["onednn"]
+        assert set(onednn) == {"off", "on"} and doc["machine"]["TF_ENABLE_ONEDNN_OPTS"] == {"off": "0", "on": "1"}
+        if X86:
+            assert onednn == {"off": False, "on": True}
+        tf_rows = [row for row in doc["rows"] if row["oneDNN"] is not None]
+        assert {row["oneDNN"] for row in tf_rows} == {common.onednn_label(v) for v in onednn.values()}
+        assert all(row["vs oneDNN on"] > 0 for row in tf_rows)
+        # The torch peer ran once, outside the settings.
+        torch_rows = [row for row in doc["rows"] if "torch" in str(row.get("variant", row.get("op (fwd+bwd)")))]
+        assert all(row["oneDNN"] is None for row in torch_rows) and len(torch_rows) in (0, 1, 2)
+    else:
+        assert doc["machine"]["onednn"] in (True, False)
     for row in doc["rows"]:
         numbers = [v for v in row.values() if isinstance(v, float)]
         assert all(v == v and v >= 0 for v in numbers)
@@ -39,8 +65,61 @@ def test_quick_run_writes_its_table(tmp_path, name):
         assert groups["conv1 forward (+bias, ReLU)"] > 0 and groups["conv2 input gradient"] > 0
         assert groups["total"] == pytest.approx(sum(v for k, v in groups.items() if k != "total" and v))
     if name == "lppool":
-        ops = {row["op (fwd+bwd)"] for row in doc["rows"]}
-        assert {"MaxPool2D(2)", "LpPool2D p=2", "LpPool2D p=4", "split-per-channel p=2 (report)"} <= ops
+        for setting in ("off", "on"):
+            ops = {row["op (fwd+bwd)"] for row in doc["rows"] if row["oneDNN"] == setting}
+            assert {"MaxPool2D(2)", "LpPool2D p=2", "LpPool2D p=4", "split-per-channel p=2 (report)"} <= ops
+        assert sum("LpPool2D p=2 / MaxPool2D(2)" in t["target"] for t in doc["targets"]) == 2
+    if name == "lenet5_train":
+        for setting in ("off", "on"):
+            variants = {row["variant"] for row in doc["rows"] if row["oneDNN"] == setting}
+            assert {"model.fit, arrays", "runner (kerasdl.runner.fit), arrays"} <= variants
+        assert set(doc["raw"]["epoch_s"]) >= {"oneDNN off", "oneDNN on"}
+
+
+@onednn_forced
+def test_onednn_enabled_follows_TF_ENABLE_ONEDNN_OPTS():
+    """The detection itself: False in a fresh process with TF_ENABLE_ONEDNN_OPTS=0, True with =1,
+    whatever this process has."""
+    with common.onednn_workers(["off", "on"]) as workers:
+        assert workers["off"].enabled is False and workers["on"].enabled is True
+        assert workers["on"].call(common.onednn_enabled) is True
+
+
+def test_onednn_restricts_to_one_setting(tmp_path):
+    lines = []
+    assert main(["lppool", "--quick", "--onednn", "on", "--out", str(tmp_path)], echo=lines.append) == 0
+    doc = document(tmp_path, "lppool")
+    assert doc["settings"]["onednn"] == ["on"] and set(doc["machine"]["onednn"]) == {"on"}
+    assert {row["oneDNN"] for row in doc["rows"]} <= {common.onednn_label(doc["machine"]["onednn"]["on"]), None}
+    assert all(row.get("vs oneDNN on") is None for row in doc["rows"])
+    assert any("oneDNN on (one process each)" in line for line in lines if line.startswith("\n== lppool"))
+
+
+def test_cpu_model_falls_back_to_lscpu(monkeypatch):
+    class NoCpuinfo:
+        def __init__(self, path):
+            pass
+
+        def read_text(self):
+            raise OSError("no /proc")
+
+    lscpu = "Architecture:        x86_64\n  Model name:          Some CPU 9000\nThread(s) per core:  2\n"
+    monkeypatch.setattr(common, "Path", NoCpuinfo)
+    monkeypatch.setattr(common.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, lscpu, ""))
+    assert common.cpu_model() == "Some CPU 9000"
+
+    def no_lscpu(*a, **k):
+        raise FileNotFoundError("lscpu")
+
+    monkeypatch.setattr(common.subprocess, "run", no_lscpu)
+    assert common.cpu_model() == (platform.processor() or platform.machine())
+
+
+def test_main_module_runs_only_as_main():
+    """A process that multiprocessing spawns re-imports the main module under another name: it must
+    not run the benchmarks (nor exit)."""
+    namespace = runpy.run_module("benchmarks.__main__", run_name="__mp_main__")
+    assert callable(namespace["main"])
 
 
 def test_suite_reads_the_tables_elapsed_time(tmp_path, monkeypatch):
@@ -59,6 +138,27 @@ def test_suite_reads_the_tables_elapsed_time(tmp_path, monkeypatch):
     assert rows[0]["elapsed_s"] == 1.5 and rows[-1]["report"] == "total"
 
 
+@pytest.mark.parametrize("jobs", [None, "3", "auto"])
+def test_suite_passes_jobs_to_reproduce(tmp_path, monkeypatch, jobs):
+    commands = []
+
+    def fake_run(command, **kwargs):
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(suite.subprocess, "run", fake_run)
+    argv = ["suite", "--reports", "scratch_mlp,lenet5", "--out", str(tmp_path)] + (["--jobs", jobs] if jobs else [])
+    assert main(argv, echo=None) == 0
+    assert [c[3] for c in commands] == ["scratch_mlp", "lenet5"]
+    for command in commands:
+        assert command[1:3] == ["-m", "reproduce"]
+        if jobs:
+            assert command[command.index("--jobs") + 1] == jobs
+        else:
+            assert "--jobs" not in command
+    assert json.loads((tmp_path / "suite.json").read_text())["settings"]["jobs"] == jobs
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
@@ -67,6 +167,9 @@ def test_suite_reads_the_tables_elapsed_time(tmp_path, monkeypatch):
         (["lenet5_train", "--epochs", "1"], "--epochs must be at least 2"),
         (["suite", "--reports", "scratch_mlp,nope"], "unknown report 'nope' in --reports"),
         (["suite", "--profile", "huge"], "unknown profile 'huge'"),
+        (["suite", "--jobs", "0"], "expected a positive integer or 'auto', got '0'"),
+        (["suite", "--jobs", "many"], "expected a positive integer or 'auto', got 'many'"),
+        (["lppool", "--onednn", "maybe"], "invalid choice: 'maybe'"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
