@@ -13,6 +13,11 @@ best values beside these, and `--set hidden=N` (or `kernel_size`, `keep_prob`) r
 another value.
 """
 
+if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
+    from reproduce import prefer_onednn
+
+    prefer_onednn()
+
 import keras
 import numpy as np
 

@@ -11,6 +11,11 @@ times training and testing per sample at eight batch sizes, and the derivations 
 report's hand-derived gradients (sigmoid, softmax with temperature) against autodiff.
 """
 
+if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
+    from reproduce import prefer_onednn
+
+    prefer_onednn()
+
 import math
 import time
 

@@ -10,6 +10,11 @@ backend is `kerasdl.scratch`, the report's own method (explicit backward passes,
 `--set backend=keras` trains the same networks as Keras models with `kerasdl.schedules`.
 """
 
+if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
+    from reproduce import prefer_onednn
+
+    prefer_onednn()
+
 import time
 
 import keras

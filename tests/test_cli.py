@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kerasdl.runner.cli import load_report, main
+from kerasdl.runner.environment import onednn_enabled
 from reproduce import REPORT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,11 +110,15 @@ def test_all_reports_run_in_smoke_offline_and_repeat_exactly(tmp_path, capsys):
     out = tmp_path / "results"
     assert cli("all", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet") == 0
     printed = capsys.readouterr().out
-    # The same command again, in a fresh process and results folder: every number but timings equal.
+    # The same command again, in a fresh process and results folder, its trials in two worker
+    # processes (--jobs 2), TensorFlow's CPU path as here: every number but timings equal.
     again = tmp_path / "again"
+    onednn = "1" if onednn_enabled() else "0"
     done = subprocess.run(
-        [sys.executable, "-m", "reproduce", "all", "--profile", "smoke", "--data-dir", str(data), "--out", str(again), "--quiet"],
-        capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, cwd=ROOT, timeout=1200,
+        [sys.executable, "-m", "reproduce", "all", "--profile", "smoke", "--data-dir", str(data), "--out", str(again),
+         "--quiet", "--jobs", "2"],
+        capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": onednn},
+        cwd=ROOT, timeout=1200,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     for report_id in REPORT_IDS:
@@ -126,6 +131,7 @@ def test_all_reports_run_in_smoke_offline_and_repeat_exactly(tmp_path, capsys):
                 assert any(s["mean"] is not None for s in row["reproduced"].values()), (table.name, row["name"])
             assert f"{report_id} / {table.name}" in printed
             repeat = json.loads((again / report_id / f"{table.name}.json").read_text())
+            assert repeat["environment"]["jobs"] == 2 and repeat["environment"]["onednn"] == (onednn == "1")
             for first, second in zip(summary["rows"], repeat["rows"]):
                 for column, stats in first["reproduced"].items():
                     if not _timing(column):

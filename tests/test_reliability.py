@@ -89,3 +89,26 @@ def test_diverging_trial_is_recorded_and_the_table_goes_on(tmp_path, capsys):
     assert all(1 <= d["epoch"] <= 5 for d in huge["diverged"])
     assert small["diverged"] == [] and small["reproduced"]["loss"]["n"] == 2
     assert "(2 diverged)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("onednn", ["0", "1"])
+def test_same_seed_same_numbers_with_onednn_off_and_on(tmp_path, onednn):
+    """Op determinism holds on both of TensorFlow's CPU paths: a Keras table (convolutions,
+    pooling, dense layers, SGD) run twice in fresh processes gives identical numbers."""
+    from tests.test_cli import write_fake_mnist
+
+    data = write_fake_mnist(tmp_path / "data")
+    env = {**ENV, "TF_ENABLE_ONEDNN_OPTS": onednn}
+    summaries = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        done = subprocess.run(
+            [sys.executable, "-m", "reproduce", "alt_softmax", "q3_lp_pooling", "--profile", "smoke", "--trials", "1",
+             "--data-dir", str(data), "--out", str(out), "--quiet"],
+            env=env, capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        summaries.append(json.loads((out / "alt_softmax" / "q3_lp_pooling.json").read_text()))
+    assert all(s["environment"]["onednn"] == (onednn == "1") for s in summaries)
+    first, second = ([(r["name"], r["reproduced"]) for r in s["rows"]] for s in summaries)
+    assert first == second

@@ -2,7 +2,11 @@
 
 import sys
 
-from tuning.cli import main
+from reproduce import prefer_onednn
 
 if __name__ == "__main__":
+    prefer_onednn()  # before TensorFlow loads
+
+    from tuning.cli import main
+
     sys.exit(main(sys.argv[1:]))

@@ -30,6 +30,7 @@ from kerasdl.predict import PredictError, predict
 from kerasdl.runner import distribute
 from kerasdl.runner.distribute import STRATEGIES
 from kerasdl.runner.execute import STOP, check_overrides
+from kerasdl.runner.parallel import TrialFailed, auto_jobs
 from kerasdl.runner.export import export_row
 from kerasdl.runner.run import run_table
 from kerasdl.runner.spec import PROFILES, Report
@@ -89,6 +90,16 @@ def setting(text: str) -> tuple:
         return key, value
 
 
+def jobs(text: str) -> int:
+    """`N` (a positive integer) or `auto` (see `kerasdl.runner.parallel.auto_jobs`)."""
+    if text == "auto":
+        return auto_jobs()
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got {text!r}") from None
+
+
 def shard(text: str) -> tuple[int, int]:
     """`K/N`, 1 <= K <= N: the K-th of N slices of a table's trials."""
     k, sep, n = text.partition("/")
@@ -111,11 +122,14 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", type=setting, action="append", default=[], metavar="KEY=VALUE", help="override a row setting, e.g. backend=keras (repeatable)")
     p.add_argument("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy inside each trial (default: none)")
     p.add_argument("--cpu-devices", type=positive_int, help="split the CPU into N logical devices (for --strategy mirrored without GPUs)")
+    p.add_argument("--jobs", type=jobs, default=1, metavar="N|auto", help="run a table's trials in N processes at once, each with its share of the cores (default 1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _start_distribution(args) -> None:
     """Set up devices and the strategy before any other TensorFlow work, as TF requires."""
+    if args.jobs > 1 and args.strategy != "default":
+        raise UsageError(f"--jobs {args.jobs} runs trials side by side; it takes no --strategy {args.strategy}")
     if args.cpu_devices:
         distribute.split_cpu(args.cpu_devices)
     distribute.get(args.strategy)
@@ -263,24 +277,29 @@ def main(
         return 2
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
-    incomplete = 0
+    incomplete, failed = 0, []
     try:
         for report, table in jobs:
-            summary = run_table(
-                report,
-                table,
-                args.profile,
-                out=args.out,
-                seed=args.seed,
-                trials=args.trials,
-                epochs=args.epochs,
-                data_dir=args.data_dir,
-                overrides=dict(args.set),
-                quiet=args.quiet,
-                shard=args.shard,
-                execute=not collect,
-                strategy=args.strategy,
-            )
+            try:
+                summary = run_table(
+                    report,
+                    table,
+                    args.profile,
+                    out=args.out,
+                    seed=args.seed,
+                    trials=args.trials,
+                    epochs=args.epochs,
+                    data_dir=args.data_dir,
+                    overrides=dict(args.set),
+                    quiet=args.quiet,
+                    shard=args.shard,
+                    execute=not collect,
+                    strategy=args.strategy,
+                    jobs=args.jobs,
+                )
+            except TrialFailed as error:
+                failed += [f"{report.id}/{table.name}: {failure}" for failure in error.failures]
+                continue
             incomplete += bool(summary["missing_trials"]) and args.shard is None
     except DataError as error:
         print(f"{prog}: {error}", file=sys.stderr)
@@ -288,6 +307,10 @@ def main(
     except KeyboardInterrupt:
         print(f"\n{prog}: interrupted; finished trials are saved under {args.out}/, run the same command to resume", file=sys.stderr)
         return 128 + _stopped_by[0]
+    if failed:
+        lines = "\n".join(f"  {line}" for line in failed)
+        print(f"{prog}: {len(failed)} trial(s) failed; the others are saved under {args.out}/:\n{lines}", file=sys.stderr)
+        return 1
     if collect and incomplete:
         print(f"{prog} collect: {incomplete} table(s) incomplete: run their remaining shards", file=sys.stderr)
         return 1

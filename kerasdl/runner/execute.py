@@ -117,10 +117,17 @@ class TablePlan:
     trials: list  # (row, index, seed, config, identity)
     data_dir: str | None = None
     strategy: str = "default"
+    request: dict = dataclasses.field(default_factory=dict)  # plan_table's keywords: plan it again
 
     @property
     def epochs_per_trial(self) -> int:
         return int(self.settings.get("epochs", 1))
+
+
+def _function_name(function) -> str:
+    # A script's module is `__main__`, and `__mp_main__` in the processes `--jobs` spawns.
+    module = "__main__" if function.__module__ == "__mp_main__" else function.__module__
+    return f"{module}.{function.__qualname__}"
 
 
 def check_overrides(report: Report, table: Table, profile: str, overrides: Mapping[str, Any]) -> None:
@@ -159,7 +166,8 @@ def plan_table(
     that no row's config has is an error, so a typo cannot silently change nothing.
     """
     settings = report.settings(table, profile)
-    overrides = dict(overrides or {})
+    given = dict(overrides or {})
+    overrides = dict(given)
     if epochs is not None:
         overrides["epochs"] = _positive_int("epochs", epochs)
     check_overrides(report, table, profile, overrides)
@@ -177,7 +185,7 @@ def plan_table(
             # No table or row label: the same experiment in two tables (a baseline) runs once.
             identity = {
                 "report": report.id,
-                "trial_function": f"{table.run.__module__}.{table.run.__qualname__}",
+                "trial_function": _function_name(table.run),
                 "data_name": table.data,
                 "config": config,
                 "seed": seed + index,
@@ -188,7 +196,11 @@ def plan_table(
             if distributed is not None:
                 identity["strategy"] = distributed
             planned.append((row, index, seed + index, config, identity))
-    return TablePlan(report, table, profile, settings, dataset, planned, data_dir, strategy)
+    request = {
+        "seed": seed, "trials": trials, "epochs": epochs, "data_dir": data_dir,
+        "overrides": given, "strategy": strategy,
+    }
+    return TablePlan(report, table, profile, settings, dataset, planned, data_dir, strategy, request)
 
 
 def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
@@ -271,13 +283,20 @@ def in_shard(identity: Mapping[str, Any], shard: tuple[int, int] | None) -> bool
 
 
 def run_plan(
-    plan: TablePlan, out: Path, *, progress=None, shard: tuple[int, int] | None = None, execute: bool = True
+    plan: TablePlan,
+    out: Path,
+    *,
+    progress=None,
+    shard: tuple[int, int] | None = None,
+    execute: bool = True,
+    jobs: int = 1,
 ) -> list[tuple[Row, dict | None]]:
     """Run the plan's unfinished trials; return `(row, record)` for every trial, in plan order.
 
-    With `shard=(k, n)` only the trials of shard k of n are run; with `execute=False` none are.
-    Trials neither stored nor run come back as `(row, None)`. `progress`, if given, is a
-    `Progress` (see `kerasdl.runner.progress`).
+    With `shard=(k, n)` only the trials of shard k of n are run; with `execute=False` none are;
+    with `jobs > 1` they run in that many worker processes (`kerasdl.runner.parallel`), with the
+    numbers of a serial run. Trials neither stored nor run come back as `(row, None)`.
+    `progress`, if given, is a `Progress` (see `kerasdl.runner.progress`).
     """
     store, mine = store_of(plan, out), worker_store_of(plan, out)
     records = [store.get(identity) for *_, identity in plan.trials]
@@ -288,11 +307,26 @@ def run_plan(
     ]
     if progress is not None:
         progress.start_table(f"{plan.report.id}/{plan.table.name}", len(todo), plan.epochs_per_trial)
-    for position in todo:
-        # Another process (a shard, a second run) may have finished it meanwhile.
-        records[position] = store.get(plan.trials[position][4]) or run_trial(
-            plan, plan.trials[position], mine, progress
-        )
-    if progress is not None:
-        progress.end_table()
+    try:
+        if jobs > 1 and len(todo) > 1:
+            from kerasdl.runner.parallel import TrialFailed, run_parallel  # it imports this module
+
+            try:
+                finished = run_parallel(plan, todo, out, jobs, progress)
+            except TrialFailed as error:
+                for position, record in error.records.items():
+                    records[position] = record
+                error.records = [(row, record) for (row, *_), record in zip(plan.trials, records)]
+                raise
+            for position, record in finished.items():
+                records[position] = record
+        else:
+            for position in todo:
+                # Another process (a shard, a second run) may have finished it meanwhile.
+                records[position] = store.get(plan.trials[position][4]) or run_trial(
+                    plan, plan.trials[position], mine, progress
+                )
+    finally:
+        if progress is not None:
+            progress.end_table()
     return [(row, record) for (row, *_), record in zip(plan.trials, records)]

@@ -8,14 +8,17 @@ from tqdm.auto import tqdm
 
 
 class Progress:
-    """One bar per table, counting epochs of the trials still to run; `quiet` silences it."""
+    """One bar per table, counting epochs of the trials still to run; `quiet` silences it.
+
+    Trials running at once (`--jobs`) are told apart by `key`; a serial run needs none.
+    """
 
     def __init__(self, quiet: bool = False, stream=None):
         self.quiet = quiet
         self.stream = stream or sys.stderr
         self._bar = None
         self._epochs = 1
-        self._trial_start = 0
+        self._counted = {}  # key -> epochs counted for that running trial
 
     def start_table(self, name: str, trials: int, epochs_per_trial: int) -> None:
         self._epochs = epochs_per_trial
@@ -30,21 +33,25 @@ class Progress:
             leave=True,
         )
 
-    def start_trial(self, label: str) -> None:
+    def start_trial(self, label: str, key=None) -> None:
+        self._counted[key] = 0
         if self._bar is not None:
-            self._trial_start = self._bar.n
-            self._bar.set_postfix_str(label)
+            running = len(self._counted)
+            self._bar.set_postfix_str(label if running == 1 else f"{label} (+{running - 1} running)")
 
-    def epoch_done(self) -> None:
-        if self._bar is not None and self._bar.n < self._trial_start + self._epochs:
+    def epoch_done(self, key=None) -> None:
+        if self._bar is not None and self._counted.get(key, self._epochs) < self._epochs:
+            self._counted[key] += 1
             self._bar.update(1)
 
-    def end_trial(self) -> None:
+    def end_trial(self, key=None) -> None:
         """Count a trial's unreported epochs (early stop, divergence) so the ETA stays right."""
-        if self._bar is not None:
-            self._bar.update(self._trial_start + self._epochs - self._bar.n)
+        counted = self._counted.pop(key, None)
+        if self._bar is not None and counted is not None:
+            self._bar.update(self._epochs - counted)
 
     def end_table(self) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+        self._counted.clear()
