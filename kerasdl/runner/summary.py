@@ -1,7 +1,8 @@
 """Turn a table's trial records into its summary: the JSON document, the CSV, the Markdown and
 the printed table (paper beside reproduction, conclusions, notes and errata).
 
-Spreads are population standard deviations (`numpy.std`, ddof=0) over the finished trials.
+Spreads are population standard deviations (`numpy.std`, ddof=0) over the finished trials. Each
+cell's verdict against the paper follows the rule of `kerasdl.runner.verdict`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,27 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.execute import TablePlan, data_signature
+
+
+class UnknownNameError(Exception):
+    """A conclusion names a row or column its table does not have (a typo): never "undecided"."""
+
+
+class _Means(dict):
+    """What `Conclusion.check` receives: `{row: {column: mean}}`. A known row or column without a
+    result raises KeyError (the reproduction cannot decide); an unknown name raises
+    `UnknownNameError`, which `summarize` lets through."""
+
+    def __init__(self, values, known, what):
+        super().__init__(values)
+        self._known, self._what = known, what
+
+    def __missing__(self, key):
+        if key in self._known:
+            raise KeyError(key)
+        raise UnknownNameError(f"no {self._what} {key!r}; the table has {sorted(self._known)}")
 
 
 def _stats(values: Sequence[float]) -> dict:
@@ -38,7 +59,9 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         mine = [r for owner, r in records if owner is row and r is not None]
         reproduced = {c: _stats([r["metrics"].get(c) for r in mine]) for c in table.columns}
         reproduced = {c: s for c, s in reproduced.items() if any(v is not None for v in s["values"])}
-        means[row.name] = {c: s["mean"] for c, s in reproduced.items() if s["mean"] is not None}
+        means[row.name] = _Means(
+            {c: s["mean"] for c, s in reproduced.items() if s["mean"] is not None}, set(table.columns), "column"
+        )
         rows.append(
             {
                 "name": row.name,
@@ -55,12 +78,20 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
                 "config": dict(row.config),
             }
         )
+    paper_decimals = getattr(table, "paper_decimals", None)
+    paper_comparable = bool(getattr(table, "paper_comparable", True))
+    judged = verdicts.judge_rows(rows, table.columns, paper_decimals=paper_decimals, paper_comparable=paper_comparable)
+    for row, judgement in zip(rows, judged):
+        row["verdict"] = judgement
+    means = _Means(means, {row.name for row in table.rows}, "row")
     conclusions = []
     for conclusion in table.conclusions:
         try:
             holds = conclusion.check(means)
+        except UnknownNameError as error:
+            raise UnknownNameError(f"table {table.name!r}, conclusion {conclusion.claim!r}: {error}") from None
         except (KeyError, TypeError, ValueError, ZeroDivisionError):
-            holds = None
+            holds = None  # a row or column without results: the reproduction cannot decide
         conclusions.append({"claim": conclusion.claim, "holds": None if holds is None else bool(holds)})
     signature = data_signature(plan.data) or {"source": "none", "train": 0, "test": 0}
     return {
@@ -71,6 +102,11 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "columns": list(table.columns),
         "rows": rows,
         "conclusions": conclusions,
+        # Counts over the cells' verdicts (`kerasdl.runner.verdict`) and the conclusions.
+        "verdicts": verdicts.count_cells(judged),
+        "conclusions_holding": verdicts.count_conclusions(conclusions),
+        "paper_comparable": paper_comparable,
+        "paper_decimals": paper_decimals,
         "notes": list(table.notes),
         "errata": list(table.errata),
         "data": signature,
@@ -107,7 +143,7 @@ def _digits(summary: Mapping[str, Any], column: str) -> int:
 
 def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     multi = len(summary["columns"]) > 1
-    header = ["row"] + (["metric"] if multi else []) + ["paper", "reproduced (mean ± std)", "max", "diff", "n"]
+    header = ["row"] + (["metric"] if multi else []) + ["paper", "reproduced (mean ± std)", "max", "diff", "verdict", "n"]
     body = []
     for row in summary["rows"]:
         for column in summary["columns"]:
@@ -129,10 +165,21 @@ def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
                     f"{_fmt(mean, digits)} ± {_fmt(stats['std'], digits + 1, like=mean)}" if stats and mean is not None else "—",
                     _fmt(stats["max"], digits) if stats else "—",
                     _fmt(mean - paper, digits, "+") if paper is not None and mean is not None else "—",
+                    _verdict(row, column),
                     n,
                 ]
             )
     return header, body
+
+
+def _verdict(row: Mapping[str, Any], column: str) -> str:
+    judged = (row.get("verdict") or {}).get(column)
+    return judged["verdict"] if judged else "—"
+
+
+def _count_line(summary: Mapping[str, Any]) -> str:
+    totals = verdicts.aggregate([summary])  # judges a summary written before verdicts existed
+    return verdicts.describe(totals["verdicts"], totals["conclusions_holding"])
 
 
 def _footer(summary: Mapping[str, Any]) -> list[str]:
@@ -162,7 +209,7 @@ def format_text(summary: Mapping[str, Any]) -> str:
     widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
     fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [_heading(summary), fmt(header), fmt(["-" * w for w in widths])]
-    out += [fmt(r) for r in body] + _footer(summary)
+    out += [fmt(r) for r in body] + [_count_line(summary)] + _footer(summary)
     return "\n".join(out) + "\n"
 
 
@@ -171,16 +218,19 @@ def format_markdown(summary: Mapping[str, Any]) -> str:
     out = [f"### {summary['report']} / {summary['table']}", "", _heading(summary).replace("\n", "  \n"), ""]
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(r) + " |" for r in body]
-    return "\n".join(out + [""] + _footer(summary)) + "\n"
+    return "\n".join(out + ["", _count_line(summary), ""] + _footer(summary)) + "\n"
 
 
 def format_csv(summary: Mapping[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "paper", "mean", "std", "max", "trials", "diverged"])
+    writer.writerow(
+        ["row", "column", "paper", "mean", "std", "max", "trials", "diverged", "verdict", "difference", "tolerance"]
+    )
     for row in summary["rows"]:
         for column in summary["columns"]:
             stats = row["reproduced"].get(column) or {}
+            judged = (row.get("verdict") or {}).get(column) or {}
             writer.writerow(
                 [
                     row["name"],
@@ -191,6 +241,9 @@ def format_csv(summary: Mapping[str, Any]) -> str:
                     stats.get("max"),
                     row["trials"],
                     len(row["diverged"]),
+                    judged.get("verdict"),
+                    judged.get("difference"),
+                    judged.get("tolerance"),
                 ]
             )
     return buffer.getvalue()
