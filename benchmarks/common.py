@@ -8,12 +8,12 @@ import multiprocessing
 import os
 import platform
 import statistics
-import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Sequence
 
+from kerasdl.runner.environment import cpu_model, onednn_enabled
 from kerasdl.runner.store import write_json_atomic
 
 
@@ -70,42 +70,6 @@ def load_average() -> list[float] | None:
         return [round(v, 2) for v in os.getloadavg()]
     except OSError:
         return None
-
-
-def cpu_model() -> str:
-    """The CPU's model name: /proc/cpuinfo's "model name", else `lscpu`'s "Model name", else
-    `platform.processor()` (or the architecture)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    try:
-        done = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10,
-                              env={**os.environ, "LC_ALL": "C"})
-        for line in done.stdout.splitlines():
-            if line.strip().startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return platform.processor() or platform.machine()
-
-
-def onednn_enabled() -> bool | None:
-    """Whether TensorFlow's oneDNN custom ops are on in this process (None: cannot tell).
-
-    TensorFlow decides once, when first asked, from TF_ENABLE_ONEDNN_OPTS ('0'/'false' off,
-    '1'/'true' on) or, unset, from the CPU (on by default only for Intel CPUs with AVX-512
-    VNNI/BF16 or AMX); this asks TensorFlow's own answer (IsMklEnabled, which the oneDNN graph
-    rewrite consults). On an AMD EPYC (AVX2) it is False under TF_ENABLE_ONEDNN_OPTS=0, True under
-    =1 (tests/test_benchmarks.py), False unset. `kerasdl.runner.environment` is to carry the same
-    fact: this function is meant to be replaced by it."""
-    try:
-        from tensorflow.python.util import _pywrap_util_port
-    except ImportError:
-        return None
-    return bool(_pywrap_util_port.IsMklEnabled())
 
 
 def onednn_label(enabled: bool | None) -> str:

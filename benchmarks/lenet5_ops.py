@@ -18,7 +18,6 @@ import glob
 import re
 import tempfile
 
-import numpy as np
 
 from benchmarks import common
 from benchmarks.lenet5_train import BATCH, LR, build_lenet5, data

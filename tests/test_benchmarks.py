@@ -95,31 +95,11 @@ def test_onednn_restricts_to_one_setting(tmp_path):
     assert any("oneDNN on (one process each)" in line for line in lines if line.startswith("\n== lppool"))
 
 
-def test_cpu_model_falls_back_to_lscpu(monkeypatch):
-    class NoCpuinfo:
-        def __init__(self, path):
-            pass
-
-        def read_text(self):
-            raise OSError("no /proc")
-
-    lscpu = "Architecture:        x86_64\n  Model name:          Some CPU 9000\nThread(s) per core:  2\n"
-    monkeypatch.setattr(common, "Path", NoCpuinfo)
-    monkeypatch.setattr(common.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, lscpu, ""))
-    assert common.cpu_model() == "Some CPU 9000"
-
-    def no_lscpu(*a, **k):
-        raise FileNotFoundError("lscpu")
-
-    monkeypatch.setattr(common.subprocess, "run", no_lscpu)
-    assert common.cpu_model() == (platform.processor() or platform.machine())
-
-
 def test_main_module_runs_only_as_main():
     """A process that multiprocessing spawns re-imports the main module under another name: it must
     not run the benchmarks (nor exit)."""
     namespace = runpy.run_module("benchmarks.__main__", run_name="__mp_main__")
-    assert callable(namespace["main"])
+    assert "main" not in namespace and callable(namespace["prefer_onednn"])
 
 
 def test_suite_reads_the_tables_elapsed_time(tmp_path, monkeypatch):

@@ -103,7 +103,7 @@ def test_progress_counts_every_worker():
 
 
 def test_auto_jobs_and_threads():
-    assert auto_jobs(cores=2, gpus=0) == 1
+    assert auto_jobs(cores=2, gpus=0) == 2
     assert auto_jobs(cores=16, gpus=0) == 8
     assert auto_jobs(cores=1, gpus=0) == 1
     assert auto_jobs(cores=16, gpus=1) == 2
