@@ -19,6 +19,8 @@ finite distribution.
 import keras
 from keras import ops
 
+from kerasdl.validation import check_number
+
 
 def _normalise(numerator):
     """`numerator / sum(numerator)` over the last axis; uniform where the sum is zero."""
@@ -91,11 +93,9 @@ class SoftmaxBeta:
     """
 
     def __init__(self, beta=1.0):
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)):
-            raise ValueError(f"`beta` must be a number, got {beta!r}")
-        if not (beta == beta and abs(beta) != float("inf") and beta != 0):
-            raise ValueError(f"`beta` must be finite and non-zero, got {beta!r}")
-        self.beta = float(beta)
+        self.beta = check_number("beta", beta)
+        if self.beta == 0:
+            raise ValueError(f"`beta` must be non-zero (the inverse temperature), got {beta!r}")
 
     def __call__(self, x):
         return ops.softmax(-self.beta * ops.convert_to_tensor(x), axis=-1)

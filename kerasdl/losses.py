@@ -8,6 +8,8 @@ softmax inside. `BinaryHinge` is the SVM loss of report `classifiers` (Q3).
 import keras
 from keras import ops
 
+from kerasdl.validation import check_number, check_positive
+
 
 def _targets(y_true, y_pred, sparse):
     """One-hot targets shaped like `y_pred`, from one-hot or (if `sparse`) integer labels."""
@@ -44,9 +46,7 @@ class ClippedCrossEntropy(_ProbabilityLoss):
 
     def __init__(self, epsilon=1e-10, sparse=False, name="clipped_cross_entropy", **kwargs):
         super().__init__(sparse=sparse, name=name, **kwargs)
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not 0 < epsilon < 1:
-            raise ValueError(f"`epsilon` must be a number in (0, 1), got {epsilon!r}")
-        self.epsilon = float(epsilon)
+        self.epsilon = check_number("epsilon", epsilon, 0, maximum=1, strict=True)
 
     def call(self, y_true, y_pred):
         y_pred = ops.convert_to_tensor(y_pred)
@@ -93,9 +93,7 @@ class BinaryHinge(keras.losses.Loss):
 
     def __init__(self, margin=1.0, name="binary_hinge", reduction="sum_over_batch_size", dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
-        if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin > 0:
-            raise ValueError(f"`margin` must be a positive number, got {margin!r}")
-        self.margin = float(margin)
+        self.margin = check_positive("margin", margin)
 
     def call(self, y_true, y_pred):
         scores = ops.reshape(ops.convert_to_tensor(y_pred), (-1,))

@@ -2,18 +2,10 @@
 (report `convnet_tricks`, section 2.4.1).
 """
 
-import math
-
 import keras
 from keras import ops
 
-
-def _number(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ValueError(f"`{name}` must be a number, got {value!r}")
-    if math.isinf(value):
-        raise ValueError(f"`{name}` must be finite, got {value!r}")
-    return float(value)
+from kerasdl.validation import check_number, check_positive
 
 
 @keras.saving.register_keras_serializable(package="kerasdl")
@@ -35,20 +27,18 @@ class SignedLp(keras.regularizers.Regularizer):
     """
 
     def __init__(self, p=2.0, weight_decay=1e-3, sign=1, epsilon=1e-6):
-        self.p = _number("p", p)
+        self.p = check_number("p", p)
         if self.p == 0:
-            raise ValueError("`p` must be non-zero (|w|^0 is a constant), got 0")
-        self.weight_decay = _number("weight_decay", weight_decay)
+            raise ValueError(f"`p` must be non-zero (|w|^0 is a constant), got {p!r}")
+        self.weight_decay = check_number("weight_decay", weight_decay)
         if self.weight_decay < 0:
             raise ValueError(
                 f"`weight_decay` must be >= 0 (use sign=-1 to subtract), got {weight_decay!r}"
             )
-        if sign not in (1, -1) or isinstance(sign, bool):
+        if check_number("sign", sign) not in (1, -1):
             raise ValueError(f"`sign` must be 1 or -1, got {sign!r}")
         self.sign = int(sign)
-        self.epsilon = _number("epsilon", epsilon)
-        if self.epsilon <= 0:
-            raise ValueError(f"`epsilon` must be > 0, got {epsilon!r}")
+        self.epsilon = check_positive("epsilon", epsilon)
 
     def __call__(self, x):
         magnitude = ops.abs(x)
@@ -77,12 +67,8 @@ class ElasticNet(keras.regularizers.Regularizer):
     """
 
     def __init__(self, lam=1e-3, l1_ratio=0.0):
-        self.lam = _number("lam", lam)
-        if self.lam < 0:
-            raise ValueError(f"`lam` must be >= 0, got {lam!r}")
-        self.l1_ratio = _number("l1_ratio", l1_ratio)
-        if not 0 <= self.l1_ratio <= 1:
-            raise ValueError(f"`l1_ratio` must be in [0, 1], got {l1_ratio!r}")
+        self.lam = check_number("lam", lam, 0)
+        self.l1_ratio = check_number("l1_ratio", l1_ratio, 0, maximum=1)
 
     def __call__(self, x):
         l1 = ops.sum(ops.abs(x))

@@ -6,34 +6,18 @@ decay) and the epoch-based multiplier schedules of report `lenet5` ("epochs 120-
 takes it as `learning_rate`, and `kerasdl.scratch.SGD` calls it with the step (or epoch) index.
 """
 
-import math
-
 import keras
 from keras import ops
 
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"`{name}` must be a positive number, got {value!r}")
-    if math.isinf(value):
-        raise ValueError(f"`{name}` must be finite, got {value!r}")
-
-
-def _check_non_negative(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"`{name}` must be a non-negative number, got {value!r}")
-    if math.isinf(value):
-        raise ValueError(f"`{name}` must be finite, got {value!r}")
+from kerasdl.validation import check_int, check_number, check_positive
 
 
 class _Decay(keras.optimizers.schedules.LearningRateSchedule):
     """Shared argument checks and config of the `scratch_mlp` decays."""
 
     def __init__(self, initial_learning_rate, decay_rate):
-        _check_positive("initial_learning_rate", initial_learning_rate)
-        _check_non_negative("decay_rate", decay_rate)
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_rate = float(decay_rate)
+        self.initial_learning_rate = check_positive("initial_learning_rate", initial_learning_rate)
+        self.decay_rate = check_number("decay_rate", decay_rate, 0)
 
     def get_config(self):
         return {
@@ -60,9 +44,7 @@ class StepDecay(_Decay):
 
     def __init__(self, initial_learning_rate, decay_rate, step_length):
         super().__init__(initial_learning_rate, decay_rate)
-        if isinstance(step_length, bool) or not isinstance(step_length, int) or step_length < 1:
-            raise ValueError(f"`step_length` must be a positive integer, got {step_length!r}")
-        self.step_length = step_length
+        self.step_length = check_int("step_length", step_length, 1)
 
     def __call__(self, step):
         exponent = ops.floor(ops.cast(step, "float32") / self.step_length)
@@ -118,33 +100,23 @@ class EpochMultiplier(keras.optimizers.schedules.LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate, steps_per_epoch, boundaries, multipliers):
-        _check_positive("initial_learning_rate", initial_learning_rate)
-        if (
-            isinstance(steps_per_epoch, bool)
-            or not isinstance(steps_per_epoch, int)
-            or steps_per_epoch < 1
-        ):
-            raise ValueError(
-                f"`steps_per_epoch` must be a positive integer, got {steps_per_epoch!r}"
-            )
+        initial_learning_rate = check_positive("initial_learning_rate", initial_learning_rate)
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, 1)
         boundaries, multipliers = tuple(boundaries), tuple(multipliers)
         if len(boundaries) != len(multipliers) or not boundaries:
             raise ValueError(
                 "`boundaries` and `multipliers` must be non-empty and of equal length, got "
                 f"{boundaries!r} and {multipliers!r}"
             )
-        if any(not isinstance(b, int) or b < 0 for b in boundaries) or list(boundaries) != sorted(
-            set(boundaries)
-        ):
+        checked = tuple(check_int("boundaries", b, 0) for b in boundaries)
+        if list(checked) != sorted(set(checked)):
             raise ValueError(
                 f"`boundaries` must be strictly increasing non-negative integers, got {boundaries!r}"
             )
-        for m in multipliers:
-            _check_positive("multipliers", m)
-        self.initial_learning_rate = float(initial_learning_rate)
+        self.initial_learning_rate = initial_learning_rate
         self.steps_per_epoch = steps_per_epoch
-        self.boundaries = boundaries
-        self.multipliers = tuple(float(m) for m in multipliers)
+        self.boundaries = checked
+        self.multipliers = tuple(check_positive("multipliers", m) for m in multipliers)
 
     def __call__(self, step):
         epoch = ops.floor(ops.cast(step, "float32") / self.steps_per_epoch)

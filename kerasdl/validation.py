@@ -27,12 +27,30 @@ def check_int(name: str, value, minimum: int | None = None) -> int:
     return int(value)
 
 
-def check_number(name: str, value, minimum: float | None = None, *, strict: bool = False) -> float:
-    """A finite real number, `>= minimum` (or `> minimum` with `strict`) when given."""
+def check_number(
+    name: str,
+    value,
+    minimum: float | None = None,
+    *,
+    maximum: float | None = None,
+    strict: bool = False,
+) -> float:
+    """A finite real number, `>= minimum` and `<= maximum` when given (`>` and `<` with `strict`).
+
+    `check_number("p", p, 0, maximum=1)` is a probability in [0, 1]; with `strict=True`, in (0, 1).
+    """
     if not _is_real(value) or not math.isfinite(value) or (
         minimum is not None and (value <= minimum if strict else value < minimum)
-    ):
-        bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
+    ) or (maximum is not None and (value >= maximum if strict else value > maximum)):
+        if minimum is not None and maximum is not None:
+            left, right = ("(", ")") if strict else ("[", "]")
+            bound = f" in {left}{minimum:g}, {maximum:g}{right}"
+        elif minimum is not None:
+            bound = f" {'>' if strict else '>='} {minimum:g}"
+        elif maximum is not None:
+            bound = f" {'<' if strict else '<='} {maximum:g}"
+        else:
+            bound = ""
         raise ValueError(f"`{name}` must be a finite number{bound}, got {value!r}")
     return float(value)
 

@@ -102,3 +102,22 @@ class TestContract:
     def test_bad_beta(self, beta):
         with pytest.raises(ValueError, match="beta"):
             activations.softmax_beta(beta)
+
+
+@pytest.mark.parametrize(
+    "beta",
+    [np.float64(2.0), np.float32(2.0), np.float16(2.0), np.int64(2), np.int32(2), np.int8(2)],
+)
+def test_numpy_beta_is_accepted_as_plain_float(beta):
+    activation = activations.softmax_beta(beta)
+    assert activation.beta == 2.0 and type(activation.beta) is float
+    assert activation.get_config() == activations.SoftmaxBeta(2.0).get_config()
+
+
+@pytest.mark.parametrize(
+    "beta",
+    [True, False, np.bool_(True), np.float32(0), np.int64(0), np.float64("nan"), np.float32("inf")],
+)
+def test_bool_and_bad_numpy_beta_are_refused(beta):
+    with pytest.raises(ValueError, match="`beta`"):
+        activations.SoftmaxBeta(beta)

@@ -70,3 +70,32 @@ def test_config_round_trip(loss):
     restored = keras.losses.deserialize(keras.losses.serialize(loss))
     assert type(restored) is type(loss)
     assert restored.get_config() == loss.get_config()
+
+
+@pytest.mark.parametrize(
+    "integer, real", [(np.int64, np.float64), (np.int32, np.float32), (np.int8, np.float16)]
+)
+def test_numpy_scalars_are_accepted_as_plain_values(integer, real):
+    for margin, expected in ((integer(2), 2.0), (real(0.5), 0.5)):
+        hinge = losses.BinaryHinge(margin=margin)
+        assert hinge.margin == expected and type(hinge.margin) is float
+        assert hinge.get_config() == losses.BinaryHinge(margin=expected).get_config()
+    clipped = losses.ClippedCrossEntropy(epsilon=real(0.5))
+    assert clipped.epsilon == 0.5 and type(clipped.epsilon) is float
+
+
+@pytest.mark.parametrize(
+    "factory, word",
+    [
+        (lambda: losses.ClippedCrossEntropy(epsilon=True), "epsilon"),
+        (lambda: losses.ClippedCrossEntropy(epsilon=np.bool_(True)), "epsilon"),
+        (lambda: losses.ClippedCrossEntropy(epsilon=np.float32(1.0)), "epsilon"),
+        (lambda: losses.ClippedCrossEntropy(epsilon=np.float64("nan")), "epsilon"),
+        (lambda: losses.BinaryHinge(margin=True), "margin"),
+        (lambda: losses.BinaryHinge(margin=np.int64(0)), "margin"),
+        (lambda: losses.BinaryHinge(margin=np.float64("inf")), "margin"),
+    ],
+)
+def test_bools_and_bad_numpy_scalars_are_refused(factory, word):
+    with pytest.raises(ValueError, match=f"`{word}`"):
+        factory()

@@ -63,3 +63,40 @@ def test_penalty_enters_the_model_loss():
     layer(np.zeros((1, 4), "float32"))
     kernel = np.asarray(layer.kernel)
     assert float(sum(layer.losses)) == pytest.approx(-0.1 * np.sum(kernel**2), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "integer, real", [(np.int64, np.float64), (np.int32, np.float32), (np.int8, np.float16)]
+)
+def test_numpy_scalars_are_accepted_as_plain_values(integer, real):
+    reg = regularizers.SignedLp(
+        p=integer(2), weight_decay=real(0.5), sign=integer(-1), epsilon=real(0.5)
+    )
+    assert reg.get_config() == regularizers.SignedLp(2, 0.5, -1, 0.5).get_config()
+    assert all(type(v) in (int, float) for v in reg.get_config().values())
+    assert regularizers.SignedLp(p=real(-1), sign=real(1)).sign == 1
+    net = regularizers.ElasticNet(lam=integer(1), l1_ratio=real(0.5))
+    assert net.get_config() == {"lam": 1.0, "l1_ratio": 0.5}
+    assert regularizers.ElasticNet(lam=real(0), l1_ratio=integer(1)).l1_ratio == 1.0
+
+
+@pytest.mark.parametrize(
+    "factory, word",
+    [
+        (lambda: regularizers.SignedLp(p=True), "p"),
+        (lambda: regularizers.SignedLp(weight_decay=False), "weight_decay"),
+        (lambda: regularizers.SignedLp(sign=True), "sign"),
+        (lambda: regularizers.SignedLp(sign=np.bool_(True)), "sign"),
+        (lambda: regularizers.SignedLp(sign=np.int64(2)), "sign"),
+        (lambda: regularizers.SignedLp(epsilon=True), "epsilon"),
+        (lambda: regularizers.SignedLp(epsilon=np.float32("inf")), "epsilon"),
+        (lambda: regularizers.ElasticNet(lam=True), "lam"),
+        (lambda: regularizers.ElasticNet(l1_ratio=True), "l1_ratio"),
+        (lambda: regularizers.ElasticNet(l1_ratio=False), "l1_ratio"),
+        (lambda: regularizers.ElasticNet(l1_ratio=np.float64(1.5)), "l1_ratio"),
+        (lambda: regularizers.ElasticNet(lam=np.float32("nan")), "lam"),
+    ],
+)
+def test_bools_and_bad_numpy_scalars_are_refused(factory, word):
+    with pytest.raises(ValueError, match=f"`{word}`"):
+        factory()

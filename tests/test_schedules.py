@@ -56,3 +56,40 @@ def test_round_trip_through_an_optimizer(sched):
 def test_bad_arguments(factory):
     with pytest.raises(ValueError):
         factory()
+
+
+@pytest.mark.parametrize(
+    "integer, real", [(np.int64, np.float64), (np.int32, np.float32), (np.uint16, np.float16)]
+)
+def test_numpy_scalars_are_accepted_as_plain_values(integer, real):
+    sched = schedules.StepDecay(real(0.5), real(0.25), step_length=integer(10))
+    assert sched.get_config() == schedules.StepDecay(0.5, 0.25, step_length=10).get_config()
+    assert all(type(v) in (int, float) for v in sched.get_config().values())
+    for cls in (schedules.ExponentialDecay, schedules.TFracDecay):
+        assert cls(integer(1), integer(0)).get_config() == cls(1.0, 0.0).get_config()
+    multiplier = schedules.EpochMultiplier(
+        real(0.5), integer(4), (integer(2), integer(3)), (real(0.5), integer(2))
+    )
+    expected = schedules.EpochMultiplier(0.5, 4, (2, 3), (0.5, 2.0))
+    assert multiplier.get_config() == expected.get_config()
+    assert float(multiplier(integer(8))) == pytest.approx(0.5 * 0.5)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda: schedules.StepDecay(True, 0.5, 10),
+        lambda: schedules.StepDecay(0.1, False, 10),
+        lambda: schedules.StepDecay(0.1, 0.5, True),
+        lambda: schedules.StepDecay(0.1, 0.5, np.float64(10.0)),
+        lambda: schedules.ExponentialDecay(np.float32("nan"), 0.1),
+        lambda: schedules.TFracDecay(0.1, np.float64("inf")),
+        lambda: schedules.EpochMultiplier(0.1, True, (5,), (0.5,)),
+        lambda: schedules.EpochMultiplier(0.1, 10, (True,), (0.5,)),
+        lambda: schedules.EpochMultiplier(0.1, 10, (5,), (True,)),
+        lambda: schedules.EpochMultiplier(0.1, 10, (np.int64(-1),), (0.5,)),
+    ],
+)
+def test_bools_and_bad_numpy_scalars_are_refused(factory):
+    with pytest.raises(ValueError, match="`"):
+        factory()

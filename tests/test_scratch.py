@@ -313,3 +313,57 @@ class TestHelpers:
         y = scratch.class_targets([0, 1, 1, 1], 2)
         assert scratch.error_rate(model, x, y) == 25.0
         assert scratch.predict(model, x).shape == (4, 2)
+
+
+@pytest.mark.parametrize(
+    "integer, real", [(np.int64, np.float64), (np.int32, np.float32), (np.uint8, np.float16)]
+)
+def test_numpy_scalars_are_accepted(integer, real):
+    layer = scratch.Linear(integer(3), integer(2), seed=0)
+    assert layer.weight.shape == (3, 2)
+    model = scratch.build_ann("relu", "sigmoid", hidden=(integer(4),), inputs=integer(2), seed=0)
+    optimizer = scratch.SGD(model, real(0.5))
+    assert optimizer.learning_rate == 0.5 and type(optimizer.learning_rate) is float
+    x, labels = disk(10, seed=0)
+    history = scratch.fit(
+        model,
+        scratch.MSE(),
+        optimizer,
+        x,
+        scratch.class_targets(labels, 1),
+        epochs=integer(2),
+        batch_size=integer(4),
+        seed=0,
+    )
+    assert len(history["loss"]) == 2
+
+
+def _fit(**kwargs):
+    model = scratch.Linear(2, 1, seed=0)
+    arguments = {"epochs": 1, "batch_size": 2, **kwargs}
+    optimizer = scratch.SGD(model, 0.1)
+    return scratch.fit(model, scratch.MSE(), optimizer, np.zeros((4, 2)), np.zeros((4, 1)), **arguments)
+
+
+@pytest.mark.parametrize(
+    "factory, word",
+    [
+        (lambda: scratch.Linear(True, 2), "in_features"),
+        (lambda: scratch.Linear(2, np.bool_(True)), "out_features"),
+        (lambda: scratch.Linear(np.float64(2.0), 2), "in_features"),
+        (lambda: scratch.Linear(2, np.int64(0)), "out_features"),
+        (lambda: scratch.SGD(scratch.ReLU(), True), "learning_rate"),
+        (lambda: scratch.SGD(scratch.ReLU(), np.float32(0.0)), "learning_rate"),
+        (lambda: scratch.SGD(scratch.ReLU(), np.float64("inf")), "learning_rate"),
+        (lambda: scratch.SGD(scratch.ReLU(), 0.1, decay_per=True), "decay_per"),
+        (lambda: scratch.build_ann(True, "softmax"), "hidden_activation"),
+        (lambda: scratch.build_ann("relu", None), "output"),
+        (lambda: _fit(batch_size=True), "batch_size"),
+        (lambda: _fit(batch_size=np.float32(2.0)), "batch_size"),
+        (lambda: _fit(epochs=True), "epochs"),
+        (lambda: _fit(epochs=-1), "epochs"),
+    ],
+)
+def test_bools_and_bad_numpy_scalars_are_refused(factory, word):
+    with pytest.raises(ValueError, match=f"`{word}`"):
+        factory()

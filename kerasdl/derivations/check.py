@@ -9,6 +9,7 @@ difference from the hand formula, over every gradient the formula gives.
 import tensorflow as tf
 
 from kerasdl.derivations import classifiers, convnet_tricks
+from kerasdl.validation import check_choice
 
 _DTYPE = tf.float64
 
@@ -126,6 +127,5 @@ def max_abs_differences(report, seed=0):
     >>> max(max_abs_differences("classifiers").values()) < 1e-10
     True
     """
-    if report not in _CHECKS:
-        raise ValueError(f"`report` must be one of {sorted(_CHECKS)}, got {report!r}")
+    report = check_choice("report", report, _CHECKS)
     return _CHECKS[report](tf.random.Generator.from_seed(seed))

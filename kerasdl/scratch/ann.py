@@ -5,6 +5,7 @@ import numpy as np
 from kerasdl.scratch.activations import ReLU, Sigmoid, Softmax, Tanh
 from kerasdl.scratch.linear import Linear
 from kerasdl.scratch.sequential import Sequential
+from kerasdl.validation import check_choice
 
 _HIDDEN_ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 _OUTPUTS = {"sigmoid": (1, Sigmoid), "softmax": (2, Softmax)}
@@ -26,13 +27,8 @@ def build_ann(hidden_activation, output, hidden=(25, 25, 25), inputs=2, seed=Non
     Returns:
         A `kerasdl.scratch.Sequential`.
     """
-    if hidden_activation not in _HIDDEN_ACTIVATIONS:
-        raise ValueError(
-            f"`hidden_activation` must be one of {sorted(_HIDDEN_ACTIVATIONS)}, "
-            f"got {hidden_activation!r}"
-        )
-    if output not in _OUTPUTS:
-        raise ValueError(f"`output` must be one of {sorted(_OUTPUTS)}, got {output!r}")
+    hidden_activation = check_choice("hidden_activation", hidden_activation, _HIDDEN_ACTIVATIONS)
+    output = check_choice("output", output, _OUTPUTS)
     outputs, output_activation = _OUTPUTS[output]
     widths = [inputs, *hidden, outputs]
     layer_seeds = (

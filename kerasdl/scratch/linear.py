@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from kerasdl.derivations import fully_connected_backward
 from kerasdl.scratch.module import Module
+from kerasdl.validation import check_int
 
 
 class Linear(Module):
@@ -22,9 +23,8 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, seed=None, dtype="float32"):
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+        in_features = check_int("in_features", in_features, 1)
+        out_features = check_int("out_features", out_features, 1)
         shape = (in_features, out_features)
         if seed is None:
             weight = tf.random.normal(shape, dtype=dtype)

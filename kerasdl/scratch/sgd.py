@@ -3,6 +3,8 @@
 import keras
 import tensorflow as tf
 
+from kerasdl.validation import check_choice, check_positive
+
 _DECAY_PER = ("epoch", "step")
 
 
@@ -28,20 +30,17 @@ class SGD:
     """
 
     def __init__(self, model, learning_rate, decay_per="epoch"):
-        if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) and (
-            isinstance(learning_rate, bool)
-            or not isinstance(learning_rate, (int, float))
-            or not learning_rate > 0
-        ):
-            raise ValueError(
-                "`learning_rate` must be a positive number or a LearningRateSchedule, got "
-                f"{learning_rate!r}"
-            )
-        if decay_per not in _DECAY_PER:
-            raise ValueError(f"`decay_per` must be one of {_DECAY_PER}, got {decay_per!r}")
+        if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+            try:
+                learning_rate = check_positive("learning_rate", learning_rate)
+            except ValueError:
+                raise ValueError(
+                    "`learning_rate` must be either a finite number > 0 or a "
+                    f"LearningRateSchedule, got {learning_rate!r}"
+                ) from None
         self.model = model
         self.learning_rate = learning_rate
-        self.decay_per = decay_per
+        self.decay_per = check_choice("decay_per", decay_per, _DECAY_PER)
         self.iterations = tf.Variable(0, dtype=tf.int64, trainable=False, name="iterations")
         self.epochs = tf.Variable(0, dtype=tf.int64, trainable=False, name="epochs")
 

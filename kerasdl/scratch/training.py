@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from kerasdl.validation import check_int
+
 
 def class_targets(labels, outputs):
     """Loss targets for integer class labels: a `(N, 1)` column for 1 output, else one-hot.
@@ -76,8 +78,8 @@ def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_en
         training error (%) over the epoch's batches, each measured before its update (as Keras
         reports them).
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+    epochs = check_int("epochs", epochs, 0)
+    batch_size = check_int("batch_size", batch_size, 1)
     dtype = _model_dtype(model)
     x = tf.convert_to_tensor(x, dtype=dtype)
     y = tf.convert_to_tensor(y, dtype=dtype)
