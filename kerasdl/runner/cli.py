@@ -8,6 +8,10 @@
     python -m reproduce collect REPORT [TABLE ...] [run options]   (assemble, run nothing)
     python -m reproduce export REPORT TABLE ROW [--dest DIR] [run options]
     python -m reproduce predict MODEL INPUT ... [--top K]
+    python -m reproduce report [--out DIR] [--reference DIR]   (<out>/index.html and REPORT.md)
+    python -m reproduce compare A B     (cell by cell; exit 0 same within the rule, 1 differs)
+
+Every run without --shard ends by refreshing its --out's report page (`report: <out>/index.html`).
 
 Bad arguments print one line naming the problem and the valid choices, and exit with status 2;
 so does missing data (one paragraph saying what was tried and how to supply the files).
@@ -138,7 +142,7 @@ def _start_distribution(args) -> None:
 def parser(prog: str, reports: bool) -> argparse.ArgumentParser:
     p = _Parser(prog=prog, description="Re-run a report's tables beside the paper's numbers.")
     if reports:
-        p.add_argument("report", help="a report id, 'all', 'list', 'collect', 'export' or 'predict'")
+        p.add_argument("report", help="a report id, 'all', 'list', 'collect', 'export', 'predict', 'report' or 'compare'")
     p.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
     _run_options(p)
     p.add_argument("--shard", type=shard, metavar="K/N", help="run only the K-th of N slices of each table's trials")
@@ -161,6 +165,62 @@ def predict_parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="image files, or one .npy batch")
     p.add_argument("--top", type=positive_int, default=3, help="classes shown per input (default 3)")
     return p
+
+
+def report_parser(prog: str) -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{prog} report", description="Write <out>/index.html and <out>/REPORT.md: every table's verdicts on one offline page.")
+    p.add_argument("--out", type=data_folder, default="results", help="results folder (default results/)")
+    p.add_argument("--reference", type=data_folder, help="another results folder (e.g. reference/fast): a reference column, judged by the same rule")
+    return p
+
+
+def compare_parser(prog: str) -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{prog} compare", description="Compare two results folders cell by cell (exit 0: same within the verdict rule, 1: differs, 2: bad input).")
+    p.add_argument("a", help="results folder A (e.g. reference/fast)")
+    p.add_argument("b", help="results folder B, judged against A")
+    return p
+
+
+def report_main(argv, prog) -> int:
+    """`reproduce report`: the page of --out's tables (issue "one offline HTML page"); prints its path."""
+    from kerasdl.runner.report import write_report
+
+    try:
+        args = report_parser(prog).parse_args(argv)
+    except UsageError as error:
+        print(f"{prog} report: {error}", file=sys.stderr)
+        return 2
+    written = write_report(args.out, reference=args.reference)
+    for line in written.warnings:
+        print(f"{prog} report: {line}", file=sys.stderr)
+    print(written.html)
+    return 0
+
+
+def compare_main(argv, prog) -> int:
+    """`reproduce compare A B`: see `kerasdl.runner.compare`."""
+    from kerasdl.runner import compare
+
+    try:
+        args = compare_parser(prog).parse_args(argv)
+    except UsageError as error:
+        print(f"{prog} compare: {error}", file=sys.stderr)
+        return 2
+    return compare.main(args.a, args.b, prog=prog)
+
+
+def _refresh_report(out, prog) -> None:
+    """After a run's tables: rewrite <out>/index.html and REPORT.md, in one line. The tables are
+    the run's result and the page only a view of them, so a page that fails is said, not raised."""
+    try:
+        from kerasdl.runner.report import write_report
+
+        written = write_report(out)
+    except Exception as error:  # noqa: BLE001
+        print(f"{prog}: the report page was not refreshed: {type(error).__name__}: {error}", file=sys.stderr)
+        return
+    skipped = f" ({len(written.warnings)} table file(s) skipped: listed on the page)" if written.warnings else ""
+    print(f"report: {written.html}{skipped}")
 
 
 def _slug(text: str) -> str:
@@ -248,6 +308,10 @@ def main(
         return export_main(argv[1:], load, report_ids, prog)
     if only is None and argv[:1] == ["predict"]:
         return predict_main(argv[1:], prog)
+    if only is None and argv[:1] == ["report"]:
+        return report_main(argv[1:], prog)
+    if only is None and argv[:1] == ["compare"]:
+        return compare_main(argv[1:], prog)
     collect = only is None and argv[:1] == ["collect"]
     if collect:
         argv = argv[1:]
@@ -257,7 +321,7 @@ def main(
             args.report = only
         if args.profile not in PROFILES:
             raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
-        choices = ["list", "all", "collect", "export", "predict", *report_ids]
+        choices = ["list", "all", "collect", "export", "predict", "report", "compare", *report_ids]
         if args.report not in choices:
             raise UsageError(f"unknown report {args.report!r}; choose from: {', '.join(choices)}")
         if collect and args.shard:
@@ -307,6 +371,8 @@ def main(
     except KeyboardInterrupt:
         print(f"\n{prog}: interrupted; finished trials are saved under {args.out}/, run the same command to resume", file=sys.stderr)
         return 128 + _stopped_by[0]
+    if args.shard is None and distribute.is_chief(args.strategy):
+        _refresh_report(args.out, prog)
     if failed:
         lines = "\n".join(f"  {line}" for line in failed)
         print(f"{prog}: {len(failed)} trial(s) failed; the others are saved under {args.out}/:\n{lines}", file=sys.stderr)
