@@ -407,7 +407,8 @@ def _environment_jinja() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
+    # One line; pipes and "<" escaped, so that a cell stays one cell and no text reads as HTML.
+    env.filters["md"] = lambda text: " ".join(str(text).split()).replace("|", "\\|").replace("<", "\\<")
     return env
 
 
