@@ -204,3 +204,25 @@ def test_a_misspelt_name_in_a_conclusion_raises(tmp_path, check, match):
     report = _report([Conclusion("typo", check)])
     with pytest.raises(UnknownNameError, match=match):
         run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+
+
+# ## Between two runs (`python -m reproduce compare`, the report page's reference column)
+
+
+def test_between_runs_the_reference_spread_stands_for_the_papers_std():
+    assert "digit" in v.RULE_BETWEEN_RUNS and "spread" in v.RULE_BETWEEN_RUNS
+    a = stats(90.0, std=1.0, n=4)  # spread 2 x 1 / 2 = 1.0
+    c = v.against(a, stats(90.9, std=0.1, n=4))
+    assert c["verdict"] == "consistent"
+    assert c["terms"] == {"paper_std": pytest.approx(1.0), "spread": pytest.approx(0.1), "digit": None}
+    assert v.against(a, stats(91.2, std=0.1, n=4))["verdict"] == "higher"
+    assert v.against(a, stats(88.0, std=0.1, n=4))["verdict"] == "lower"
+    # No digit term: two single runs agree only to float precision.
+    assert v.against(stats(90.0, n=1), stats(90.0, n=1))["verdict"] == "consistent"
+    assert v.against(stats(90.0, n=1), stats(90.01, n=1))["verdict"] == "higher"
+    # Only B's wide spread covers the difference: inconclusive, as for the paper.
+    assert v.against(stats(90.0, std=0.1, n=4), stats(92.0, std=3.0, n=4))["verdict"] == "inconclusive"
+    assert v.against(None, stats(1.0))["verdict"] == "no paper value"
+    assert v.against(stats(1.0), {"mean": None, "n": 0})["verdict"] == "not run"
+    assert v.against(stats(1.0), stats(2.0), comparable=False)["verdict"] == "not comparable"
+    assert v.spread(stats(1.0, std=2.0, n=1)) == 0.0 and v.spread(None) is None

@@ -5,7 +5,11 @@
     kerasdl collect REPORT|all [TABLE ...] [run options]    assemble shards' tables, run nothing
     kerasdl export REPORT TABLE ROW [--dest DIR] [run options]
     kerasdl predict MODEL INPUT ... [--top K]
+    kerasdl report [--out DIR] [--reference DIR]     <out>/index.html and REPORT.md
+    kerasdl compare A B                              cell by cell; exit 0 same within the rule, 1 differs
     kerasdl <command> ...                            commands that plugins add (`tune`)
+
+Every run without --shard ends by refreshing its --out's report page (`report: <out>/index.html`).
 
 `python -m reproduce ARGS` is `kerasdl ARGS` when ARGS starts with a command, else
 `kerasdl reproduce ARGS`. Reports come from the `kerasdl.reports` entry points
@@ -201,13 +205,19 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     c.add_argument("model", help="an export folder, a SavedModel folder or a .keras file")
     c.add_argument("inputs", nargs="+", help="image files, or one .npy batch")
     c.add_argument("--top", type=positive_int, default=3, help="classes shown per input (default 3)")
+    c = commands.add_parser("report", help="every table's verdicts on one offline page: <out>/index.html and REPORT.md")
+    c.add_argument("--out", type=data_folder, default="results", help="results folder (default results/)")
+    c.add_argument("--reference", type=data_folder, help="another results folder (e.g. reference/fast): a reference column, judged by the same rule")
+    c = commands.add_parser("compare", help="compare two results folders cell by cell (exit 0: same within the verdict rule, 1: differs)")
+    c.add_argument("a", help="results folder A (e.g. reference/fast)")
+    c.add_argument("b", help="results folder B, judged against A")
     for name in plugin_commands():
         c = commands.add_parser(name, help=f"see `{prog} {name} --help`", add_help=False)
         c.add_argument("rest", nargs=argparse.REMAINDER)
     return p
 
 
-COMMANDS = ("list", "reproduce", "collect", "export", "predict")
+COMMANDS = ("list", "reproduce", "collect", "export", "predict", "report", "compare")
 
 
 # ## The commands
@@ -287,6 +297,31 @@ def predict_command(args) -> int:
     return 0
 
 
+def report_command(args, prog) -> int:
+    """`report`: the page of --out's tables; prints its path."""
+    from kerasdl.runner.report import write_report
+
+    written = write_report(args.out, reference=args.reference)
+    for line in written.warnings:
+        print(f"{prog} report: {line}", file=sys.stderr)
+    print(written.html)
+    return 0
+
+
+def _refresh_report(out, prog) -> None:
+    """After a run's tables: rewrite <out>/index.html and REPORT.md, in one line. The tables are
+    the run's result and the page only a view of them, so a page that fails is said, not raised."""
+    try:
+        from kerasdl.runner.report import write_report
+
+        written = write_report(out)
+    except Exception as error:  # noqa: BLE001
+        print(f"{prog}: the report page was not refreshed: {type(error).__name__}: {error}", file=sys.stderr)
+        return
+    skipped = f" ({len(written.warnings)} table file(s) skipped: listed on the page)" if written.warnings else ""
+    print(f"report: {written.html}{skipped}")
+
+
 def run_command(args, load, report_ids, prog) -> int:
     """`reproduce` and `collect`: every selected table, one after another."""
     collect = args.command == "collect"
@@ -310,6 +345,8 @@ def run_command(args, load, report_ids, prog) -> int:
     except KeyboardInterrupt:
         print(f"\n{prog}: interrupted; finished trials are saved under {options.out}/, run the same command to resume", file=sys.stderr)
         return 128 + _stopped_by[0]
+    if options.shard is None and distribute.is_chief(options.strategy):
+        _refresh_report(options.out, prog)
     if failed:
         lines = "\n".join(f"  {line}" for line in failed)
         print(f"{prog}: {len(failed)} trial(s) failed; the others are saved under {options.out}/:\n{lines}", file=sys.stderr)
@@ -342,11 +379,17 @@ def main(
             return 0
         if command == "predict":
             return predict_command(args)
+        if command == "report":
+            return report_command(args, prog)
+        if command == "compare":
+            from kerasdl.runner import compare
+
+            return compare.main(args.a, args.b, prog=prog)
         if command == "export":
             return export_command(args, load, report_ids, prog)
         return run_command(args, load, report_ids, prog)
     except (UsageError, PredictError, ExportError) as error:
-        where = f"{prog} {command}" if command in ("export", "predict") else prog
+        where = f"{prog} {command}" if command in ("export", "predict", "report", "compare") else prog
         print(f"{where}: {error}", file=sys.stderr)
         return 2
     except DataError as error:

@@ -21,6 +21,11 @@ The paper's numbers are floats, so its printed decimals are read from the float'
 (96.8 -> 1 decimal, 82.0 -> 0); `Table.paper_decimals` (an int, or a dict column -> int) overrides
 that where the report printed trailing zeros. `paper_comparable` and `paper_decimals` are read
 with `getattr` and defaults (True, None): a later change may add them to `Table`.
+
+Two runs of ours (`python -m reproduce compare`, the report page's reference column) are judged
+by the same rule through `against`: run A plays the paper, its spread term standing for the
+paper's std; B's spread term as ever; no digit term, since both are full-precision floats, not
+printed numbers (`RULE_BETWEEN_RUNS`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,13 @@ RULE = (
     "mean against the paper's). 'not comparable': the table's paper column is for information "
     "only, or a timing column (compare its shape, not its values); 'no paper value': the report "
     "gives none; 'not run': we have no finite trial value."
+)
+
+RULE_BETWEEN_RUNS = (
+    "Between two runs (B against A, e.g. ours against a reference run): the same rule with A's mean "
+    "as the paper's number and A's spread (2 x its std / sqrt(n)) as the paper's std; B's spread "
+    "as ever; no digit term (both are full-precision numbers). 'higher' or 'lower': B's mean "
+    "against A's beyond the tolerance."
 )
 
 COMPARED = ("consistent", "inconclusive", "higher", "lower")
@@ -78,10 +90,11 @@ def cell(
     paper_std: float | None = None,
     decimals: int | None = None,
     comparable: bool = True,
+    digit: bool = True,
 ) -> dict:
     """The verdict of one cell: `paper` the report's number, `stats` ours (`mean`, `std`, `n` as
     `summary._stats` gives; None where the cell has no trials), `decimals` the paper's printed
-    decimals (None: from its repr)."""
+    decimals (None: from its repr); `digit=False` drops the digit term (see `against`)."""
     mean = (stats or {}).get("mean")
     has_paper, has_mean = _finite(paper), _finite(mean)
     result = {
@@ -96,14 +109,12 @@ def cell(
         return {**result, "verdict": "not comparable"}
     if not has_mean:
         return {**result, "verdict": "not run"}
-    n = int(stats.get("n") or 0)
-    std = stats.get("std") or 0.0
     terms = {
         "paper_std": float(paper_std) if _finite(paper_std) else None,
-        "spread": 2.0 * std / math.sqrt(n) if n > 1 else 0.0,
-        "digit": 0.5 * 10.0 ** -(printed_decimals(paper) if decimals is None else decimals),
+        "spread": spread(stats),
+        "digit": 0.5 * 10.0 ** -(printed_decimals(paper) if decimals is None else decimals) if digit else None,
     }
-    others = max(terms["paper_std"] or 0.0, terms["digit"])
+    others = max(terms["paper_std"] or 0.0, terms["digit"] or 0.0)
     tolerance = max(others, terms["spread"])
     difference = result["difference"]
     # Slack for the float subtraction (96.85 - 96.8 = 0.04999999999999716).
@@ -114,6 +125,22 @@ def cell(
     else:
         verdict = "higher" if difference > 0 else "lower"
     return {**result, "verdict": verdict, "tolerance": tolerance, "terms": terms}
+
+
+def spread(stats: Mapping[str, Any] | None) -> float | None:
+    """The rule's spread term of a cell's `stats`: 2 x std / sqrt(n) (0 when n = 1; None without
+    a finite mean)."""
+    if not stats or not _finite(stats.get("mean")):
+        return None
+    n = int(stats.get("n") or 0)
+    return 2.0 * (stats.get("std") or 0.0) / math.sqrt(n) if n > 1 else 0.0
+
+
+def against(reference: Mapping[str, Any] | None, stats: Mapping[str, Any] | None, *, comparable: bool = True) -> dict:
+    """The verdict of a cell of run B (`stats`) against the same cell of run A (`reference`), by
+    `RULE_BETWEEN_RUNS`: A's mean in the paper's place, A's spread term in the paper std's, no
+    digit term. `no paper value` then means A has no value, `not run` that B has none."""
+    return cell((reference or {}).get("mean"), stats, paper_std=spread(reference), comparable=comparable, digit=False)
 
 
 def judge_rows(

@@ -1,0 +1,464 @@
+"""The reproduction report of a results folder: one offline HTML page and its Markdown twin.
+
+From the project's issue "a verdict for every cell, one offline HTML page, and comparing two
+runs": `write_report(folder)` writes `folder/index.html` and `folder/REPORT.md` from whatever
+tables the folder holds, so the state of a reproduction is seen before it is read. The page opens
+with a summary (per report: tables, profiles, cells consistent / compared, conclusions holding /
+stated, errata) and a dot plot of the paper's numbers against our means; then every table: paper
+| ours (mean ± std, n, min-max, the trials' values) | verdict, the conclusions, notes, errata,
+figures and environment; with `reference=DIR`, a reference column judged by
+`verdict.RULE_BETWEEN_RUNS`.
+
+The page is one self-contained file: inline CSS, figures as base64 PNGs, no script and nothing
+from the network, readable in a narrow window and printed. Tables are `<folder>/<report>/<table>.json`
+(also one or two folders further down, e.g. `results/fast/...`; never under `trials/`, `models/`,
+`export/`, `workers/`); of several for one report, table and profile the newest is shown. A table
+JSON that does not parse or has an older schema is named in the page's warnings and skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+from matplotlib.figure import Figure
+
+from kerasdl.runner import verdict as verdicts
+from kerasdl.runner.spec import PROFILES
+from kerasdl.runner.store import write_text_atomic
+from kerasdl.runner.summary import _digits, _fmt
+
+TEMPLATES = Path(__file__).with_name("templates")
+# Folders of a results tree that hold no tables (trial records, models, exports, worker records,
+# KerasTuner projects).
+SKIPPED_FOLDERS = frozenset({"trials", "models", "export", "workers", "project"})
+MAX_DEPTH = 3  # <folder>/<profile-ish>/<report>/<table>.json at most
+REQUIRED = ("report", "table", "profile", "columns", "rows", "conclusions", "verdicts", "conclusions_holding")
+ROW_REQUIRED = ("name", "paper", "reproduced", "verdict")
+OUT_OF_TOLERANCE = ("higher", "lower")
+COLOURS = {"consistent": "#1a7f37", "inconclusive": "#bf8700", "higher": "#cf222e", "lower": "#cf222e"}
+
+
+@dataclass
+class Loaded:
+    """A table's JSON document and where it lies."""
+
+    summary: dict
+    path: Path
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.summary["report"], self.summary["table"], self.summary["profile"]
+
+
+class Written(tuple):
+    """`(html_path, md_path)`, with `.warnings`: the table files skipped, one line each."""
+
+    def __new__(cls, html: Path, md: Path, warnings: list[str]):
+        written = super().__new__(cls, (html, md))
+        written.warnings = warnings
+        return written
+
+    html = property(lambda self: self[0])
+    md = property(lambda self: self[1])
+
+
+def _schema_problem(doc: Mapping[str, Any]) -> str | None:
+    """Why `doc` is not a table of the current schema (None when it is)."""
+    missing = [k for k in REQUIRED if k not in doc]
+    if missing:
+        return f"an older schema (no {', '.join(repr(k) for k in missing)})"
+    if not isinstance(doc["columns"], list) or not isinstance(doc["rows"], list):
+        return "an older schema ('columns' and 'rows' are not lists)"
+    for row in doc["rows"]:
+        if not isinstance(row, Mapping) or any(k not in row for k in ROW_REQUIRED):
+            return f"an older schema (a row without {', '.join(repr(k) for k in ROW_REQUIRED)})"
+        if any(c not in row["verdict"] for c in doc["columns"] if row["paper"].get(c) is not None):
+            return "an older schema (a cell without its verdict)"
+    return None
+
+
+def _candidates(folder: Path):
+    for root, dirs, files in os.walk(folder):
+        depth = len(Path(root).relative_to(folder).parts)
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith(".") and depth < MAX_DEPTH)
+        if depth == 0:
+            continue  # the folder's own files (index.html's neighbours) are no tables
+        for name in sorted(files):
+            if name.endswith(".json") and not name.startswith("."):
+                yield Path(root) / name
+
+
+def load_tables(folder) -> tuple[dict[tuple[str, str, str], Loaded], list[str]]:
+    """The tables under `folder`, `{(report, table, profile): Loaded}` (the newest of each), and
+    the warnings: one line per table file skipped (unparseable, or of an older schema). JSON files
+    that are no table (named otherwise than their `table` field, with no `rows`) are passed over."""
+    folder = Path(folder)
+    tables: dict[tuple[str, str, str], Loaded] = {}
+    warnings: list[str] = []
+    for path in _candidates(folder):
+        name = path.relative_to(folder).as_posix()
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            warnings.append(f"{name}: not readable as JSON (truncated?): {error}; skipped")
+            continue
+        if not isinstance(doc, dict) or (doc.get("table") != path.stem and "rows" not in doc):
+            continue  # not a table (a tuning summary, a label list)
+        problem = _schema_problem(doc)
+        if problem:
+            warnings.append(f"{name}: {problem}; skipped")
+            continue
+        loaded = Loaded(doc, path)
+        held = tables.get(loaded.key)
+        if held is None or path.stat().st_mtime > held.path.stat().st_mtime:
+            tables[loaded.key] = loaded
+    order = {p: i for i, p in enumerate(PROFILES)}
+    keys = sorted(tables, key=lambda k: (k[0], k[1], order.get(k[2], len(order)), k[2]))
+    return {k: tables[k] for k in keys}, warnings
+
+
+# ## The page's content, computed here; the templates only lay it out
+
+
+def _css(verdict: str | None) -> str:
+    if verdict in verdicts.COMPARED:
+        return "v-" + verdict
+    return "v-none"
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _mean_std(stats: Mapping[str, Any] | None, digits: int) -> str:
+    if not stats or not _finite(stats.get("mean")):
+        return "—"
+    return f"{_fmt(stats['mean'], digits)} ± {_fmt(stats['std'], digits + 1, like=stats['mean'])}"
+
+
+def _png(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _relative(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+
+
+def _figures(loaded: Loaded, base: Path) -> list[dict]:
+    """The table's figures beside its JSON: PNGs as data URIs, others (or missing ones) by name."""
+    shown = []
+    for name in loaded.summary.get("figures") or []:
+        path = loaded.path.parent / name
+        entry = {"name": name, "uri": None, "note": None, "path": _relative(path, base)}
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            entry["note"] = "outside the table's folder: not shown"
+        elif not path.is_file():
+            entry["note"] = "missing"
+        elif path.suffix.lower() == ".png":
+            entry["uri"] = _png(path.read_bytes())
+        else:
+            entry["note"] = "not an image: kept beside the table"
+        shown.append(entry)
+    return shown
+
+
+def _environment(summary: Mapping[str, Any]) -> dict | None:
+    env = summary.get("environment")
+    if not isinstance(env, Mapping):
+        return None
+    gpus = env.get("gpus") or []
+    line = ", ".join(
+        part
+        for part in (
+            f"kerasdl {env.get('kerasdl')}",
+            f"TensorFlow {env.get('tensorflow')}",
+            f"Keras {env.get('keras')}",
+            f"{env.get('cpu')} ({env.get('cpu_cores')} cores)",
+            f"oneDNN {'on' if env.get('onednn') else 'off'}",
+            ", ".join(gpus) if gpus else "no GPU",
+            f"jobs {env.get('jobs')}",
+        )
+    )
+    items = []
+    for key, value in env.items():
+        if key == "data" and isinstance(value, Mapping):
+            value = f"{value.get('name')}: {value.get('train')} train / {value.get('test')} test, SHA-256 {value.get('sha256')}"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "none"
+        elif isinstance(value, bool):
+            value = "on" if value else "off"
+        items.append((key, "—" if value is None else str(value)))
+    return {"line": line, "fields": items, "command": env.get("command") or "—"}
+
+
+def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
+    summary = loaded.summary
+    ref_rows = {r["name"]: r for r in reference.summary["rows"]} if reference else {}
+    cells = []
+    for row in summary["rows"]:
+        for column in summary["columns"]:
+            digits = _digits(summary, column)
+            stats = row["reproduced"].get(column)
+            judged = row["verdict"].get(column) or {"verdict": "no paper value"}
+            paper = row["paper"].get(column)
+            paper_text = _fmt(paper, digits) if _finite(paper) else "—"
+            if _finite((row.get("paper_std") or {}).get(column)):
+                paper_text += f" ± {_fmt(row['paper_std'][column], digits + 1, like=paper)}"
+            values = list((stats or {}).get("values") or [])
+            finite = [v for v in values if _finite(v)]
+            n = str((stats or {}).get("n") or 0)
+            if row.get("diverged"):
+                n += f" ({len(row['diverged'])} diverged)"
+            cell = {
+                "row": row["name"],
+                "column": column,
+                "paper": paper_text,
+                "ours": _mean_std(stats, digits),
+                "n": n,
+                "range": f"{_fmt(min(finite), digits)} – {_fmt(max(finite), digits)}" if finite else "—",
+                "trial_values": ", ".join(_fmt(v, digits) if _finite(v) else "—" for v in values),
+                "count": len(values),
+                "difference": _fmt(judged.get("difference"), digits, "+"),
+                "tolerance": _fmt(judged.get("tolerance"), digits + 1),
+                "verdict": judged["verdict"],
+                "css": _css(judged["verdict"]),
+            }
+            if reference is not None:
+                ref_row = ref_rows.get(row["name"])
+                ref_stats = (ref_row or {}).get("reproduced", {}).get(column) if ref_row else None
+                against = verdicts.against(ref_stats, stats, comparable=not verdicts.is_timing(column))
+                cell["reference"] = _mean_std(ref_stats, digits)
+                cell["ref_verdict"] = {"no paper value": "no reference value", "not run": "not run"}.get(
+                    against["verdict"], against["verdict"]
+                )
+                cell["ref_css"] = _css(against["verdict"])
+                cell["ref_raw"] = against["verdict"]
+            cells.append(cell)
+    return cells
+
+
+def _anchor(key: tuple[str, str, str]) -> str:
+    return "t-" + "-".join("".join(c if c.isalnum() else "_" for c in part) for part in key)
+
+
+def _table_view(loaded: Loaded, reference: Loaded | None, with_reference: bool, base: Path) -> dict:
+    summary = loaded.summary
+    data = (summary.get("environment") or {}).get("data") or {}
+    sizes = summary.get("data") or {}
+    if data:
+        data_line = f"{data.get('name')}, {data.get('train')} train / {data.get('test')} test"
+    elif sizes.get("train"):
+        data_line = f"{sizes['train']} train / {sizes['test']} test"
+    else:
+        data_line = "no data set"
+    holds_text = {True: "holds", False: "does not hold", None: "undecided"}
+    cells = _cells(loaded, reference if with_reference else None)
+    ref_counts = None
+    if with_reference and reference is not None:
+        ref_counts = _ref_counts(cells)
+    return {
+        "key": loaded.key,
+        "anchor": _anchor(loaded.key),
+        "report": summary["report"],
+        "table": summary["table"],
+        "profile": summary["profile"],
+        "title": summary.get("title") or "",
+        "file": _relative(loaded.path, base),
+        "data": data_line,
+        "elapsed": f"{summary.get('compute_s') or 0:.1f} s of trials",
+        "missing": summary.get("missing_trials") or 0,
+        "counts": verdicts.describe(summary["verdicts"], summary["conclusions_holding"]),
+        "cells": cells,
+        "conclusions": [
+            {"claim": c.get("claim", ""), "holds": holds_text.get(c.get("holds")), "css": {True: "c-yes", False: "c-no"}.get(c.get("holds"), "c-undecided")}
+            for c in summary["conclusions"]
+        ],
+        "notes": list(summary.get("notes") or []),
+        "errata": list(summary.get("errata") or []),
+        "figures": _figures(loaded, base),
+        "environment": _environment(summary),
+        "with_reference": with_reference,
+        "has_reference": reference is not None,
+        "ref_counts": ref_counts,
+    }
+
+
+def _ref_counts(cells) -> dict:
+    compared = [c for c in cells if c.get("ref_raw") in verdicts.COMPARED]
+    return {"consistent": sum(c["ref_raw"] == "consistent" for c in compared), "compared": len(compared)}
+
+
+def _fraction(a: int, b: int) -> str:
+    return f"{a} / {b}"
+
+
+def _summary_rows(views: list[dict], with_reference: bool) -> tuple[list[dict], dict]:
+    reports: dict[str, list[dict]] = {}
+    for view in views:
+        reports.setdefault(view["report"], []).append(view)
+    rows, total = [], {"tables": 0, "consistent": 0, "compared": 0, "holding": 0, "stated": 0, "errata": 0, "ref_c": 0, "ref_n": 0}
+    for report, group in reports.items():
+        totals = verdicts.aggregate([v["_summary"] for v in group])
+        cells, held = totals["verdicts"], totals["conclusions_holding"]
+        errata = sum(len(v["errata"]) for v in group)
+        profiles = [p for p in dict.fromkeys(v["profile"] for v in group)]
+        row = {
+            "report": report,
+            "anchor": "r-" + "".join(c if c.isalnum() else "_" for c in report),
+            "tables": [{"name": v["table"] + (f" ({v['profile']})" if len(profiles) > 1 else ""), "anchor": v["anchor"]} for v in group],
+            "profiles": ", ".join(profiles),
+            "cells": _fraction(cells["consistent"], cells["compared"]),
+            "out": ", ".join(f"{cells[k]} {k}" for k in verdicts.COMPARED[1:] + ("not run",) if cells.get(k)),
+            "conclusions": _fraction(held["holding"], held["stated"]),
+            "undecided": held.get("undecided", 0),
+            "errata": errata,
+        }
+        total["tables"] += len(group)
+        total["consistent"] += cells["consistent"]
+        total["compared"] += cells["compared"]
+        total["holding"] += held["holding"]
+        total["stated"] += held["stated"]
+        total["errata"] += errata
+        if with_reference:
+            c = sum(v["ref_counts"]["consistent"] for v in group if v["ref_counts"])
+            n = sum(v["ref_counts"]["compared"] for v in group if v["ref_counts"])
+            row["reference"] = _fraction(c, n)
+            row["unmatched"] = sum(not v["has_reference"] for v in group)
+            total["ref_c"] += c
+            total["ref_n"] += n
+        rows.append(row)
+    totals_row = {
+        "tables": total["tables"],
+        "cells": _fraction(total["consistent"], total["compared"]),
+        "conclusions": _fraction(total["holding"], total["stated"]),
+        "errata": total["errata"],
+        "reference": _fraction(total["ref_c"], total["ref_n"]),
+    }
+    return rows, totals_row
+
+
+def dot_plot(report: str, loaded: list[Loaded]) -> str | None:
+    """Per report, the paper's value against our mean ± spread (the rule's 2 x std / sqrt(n)) for
+    every compared cell, one panel per column (one unit each), the tolerance as a grey band around
+    the paper's value, our dot coloured by its verdict: a base64 PNG data URI (None without a
+    compared cell). Drawn on a `Figure`, without pyplot, so no backend is touched."""
+    panels: dict[str, list[tuple]] = {}
+    profiles = {item.summary["profile"] for item in loaded}
+    for item in loaded:
+        summary = item.summary
+        for row in summary["rows"]:
+            for column in summary["columns"]:
+                judged = row["verdict"].get(column) or {}
+                if judged.get("verdict") not in verdicts.COMPARED:
+                    continue
+                stats = row["reproduced"][column]
+                label = f"{summary['table']} · {row['name']}"
+                if len(profiles) > 1:
+                    label += f" [{summary['profile']}]"
+                if len(label) > 48:
+                    label = label[:47] + "…"
+                panels.setdefault(column, []).append(
+                    (label, row["paper"][column], judged.get("tolerance") or 0.0, stats["mean"], verdicts.spread(stats) or 0.0, judged["verdict"])
+                )
+    if not panels:
+        return None
+    heights = [0.7 + 0.3 * len(cells) for cells in panels.values()]
+    fig = Figure(figsize=(10.0, sum(heights) + 0.4), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, (column, cells) in zip(axes, panels.items()):
+        y = list(range(len(cells)))[::-1]
+        for yi, (label, paper, tolerance, mean, spread, verdict) in zip(y, cells):
+            ax.plot([paper - tolerance, paper + tolerance], [yi, yi], color="#c8ccd1", linewidth=7, solid_capstyle="butt", zorder=1)
+            ax.plot([paper], [yi], marker="D", markersize=6, markerfacecolor="white", markeredgecolor="black", linestyle="none", zorder=3)
+            ax.errorbar([mean], [yi], xerr=[spread], fmt="o", markersize=5, color=COLOURS[verdict], capsize=2, zorder=4)
+        ax.set_yticks(y, [c[0] for c in cells], fontsize=8)
+        ax.set_ylim(-0.7, len(cells) - 0.3)
+        ax.set_title(column, loc="left", fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    handles = [
+        axes[0].plot([], [], marker="D", markerfacecolor="white", markeredgecolor="black", linestyle="none")[0],
+        axes[0].plot([], [], color="#c8ccd1", linewidth=7)[0],
+    ] + [axes[0].plot([], [], marker="o", color=COLOURS[v], linestyle="none")[0] for v in ("consistent", "inconclusive", "higher")]
+    fig.legend(
+        handles,
+        ["paper", "tolerance around the paper", "ours (mean ± 2·std/√n): consistent", "inconclusive", "higher / lower"],
+        loc="outside upper center", ncol=5, fontsize=8, frameon=False,
+    )
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96)
+    return _png(buffer.getvalue())
+
+
+def _environment_jinja() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    # One line; pipes and "<" escaped, so that a cell stays one cell and no text reads as HTML.
+    env.filters["md"] = lambda text: " ".join(str(text).split()).replace("|", "\\|").replace("<", "\\<")
+    return env
+
+
+def build(folder, reference=None) -> dict:
+    """Everything the page shows, as plain data: `summary`, `reports`, `tables`, `warnings`..."""
+    folder = Path(folder)
+    tables, warnings = load_tables(folder)
+    references: dict = {}
+    if reference is not None:
+        references, ref_warnings = load_tables(reference)
+        warnings += [f"reference {line}" for line in ref_warnings]
+    views = []
+    for key, loaded in tables.items():
+        view = _table_view(loaded, references.get(key), reference is not None, folder)
+        view["_summary"] = loaded.summary
+        views.append(view)
+    rows, totals = _summary_rows(views, reference is not None)
+    by_report: dict[str, list[Loaded]] = {}
+    for loaded in tables.values():
+        by_report.setdefault(loaded.summary["report"], []).append(loaded)
+    for row in rows:
+        row["plot"] = dot_plot(row["report"], by_report[row["report"]])
+    sections = [{"report": row["report"], "anchor": row["anchor"], "tables": [v for v in views if v["report"] == row["report"]]} for row in rows]
+    return {
+        "folder": folder.resolve().name or str(folder),
+        "reference": None if reference is None else (Path(reference).resolve().name or str(reference)),
+        "summary": rows,
+        "totals": totals,
+        "sections": sections,
+        "rule": verdicts.RULE,
+        "rule_between_runs": verdicts.RULE_BETWEEN_RUNS,
+        "warnings": warnings,
+        "with_reference": reference is not None,
+    }
+
+
+def render(page: Mapping[str, Any]) -> tuple[str, str]:
+    """The HTML and the Markdown of `page` (as `build` gives)."""
+    env = _environment_jinja()
+    return env.get_template("report.html.j2").render(**page), env.get_template("report.md.j2").render(**page)
+
+
+def write_report(folder, reference=None) -> Written:
+    """Write `folder/index.html` and `folder/REPORT.md` from the tables under `folder` (with a
+    reference column from the tables under `reference`); return `(html_path, md_path)`, whose
+    `.warnings` name the table files skipped."""
+    folder = Path(folder)
+    page = build(folder, reference)
+    html, markdown = render(page)
+    paths = folder / "index.html", folder / "REPORT.md"
+    write_text_atomic(paths[0], html)
+    write_text_atomic(paths[1], markdown)
+    return Written(paths[0], paths[1], page["warnings"])

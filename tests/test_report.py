@@ -1,0 +1,270 @@
+"""The reproduction report (issue "a verdict for every cell, one offline HTML page, and comparing
+two runs"): `kerasdl.runner.report`'s page and Markdown, `kerasdl.runner.compare`, their CLI
+commands, and the page in headless Chromium, on tables of a cheap made-up report."""
+
+import json
+import os
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
+from kerasdl.runner import verdict
+from kerasdl.runner.cli import main, reproduce_main
+from kerasdl.runner.compare import compare
+from kerasdl.runner.report import load_tables, write_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ODD_ROW = "<b>odd & | row</b>"
+
+
+def _trial(trial):
+    value = trial.row.config["base"] + 0.01 * trial.index
+    metrics = {"score": value, "time_s": 1.0} if trial.row.config.get("timed") else {"score": value}
+    return TrialResult(metrics, history={"score": [value] * trial.config["epochs"]})
+
+
+def _reports():
+    profiles = {p: {"epochs": 2, "trials": 3} for p in ("smoke", "fast", "paper")}
+    alpha = Table(
+        "alpha",
+        "a made-up table",
+        ["score", "time_s"],
+        [
+            Row("near", {"score": 90.0, "time_s": 2.0}, {"base": 90.0, "timed": True}),  # consistent (digit term 0.5)
+            Row("far", {"score": 80.0, "time_s": None}, {"base": 85.0, "timed": True}),  # higher
+            Row(ODD_ROW, {"score": None, "time_s": None}, {"base": 1.0, "timed": True}),  # no paper value
+        ],
+        _trial,
+        curve="score",
+        conclusions=[Conclusion("far beats near", lambda m: m["far"]["score"] > m["near"]["score"])],
+        notes=["a note with <script>alert(1)</script> in it"],
+        errata=["an erratum of the report"],
+    )
+    beta = Table("beta", "another made-up table", ["score"], [Row("only", {"score": 50.0}, {"base": 10.0})], _trial)
+    return Report("toy", "Toy", "none", [alpha], profiles), Report("second", "Second", "none", [beta], profiles)
+
+
+def _write_tables(out: Path) -> Path:
+    for report in _reports():
+        for table in report.tables:
+            run_table(report, table, RunOptions("smoke", out=out, quiet=True), echo=None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """A results folder with two reports' tables (written once; tests copy it to change it)."""
+    return _write_tables(tmp_path_factory.mktemp("results") / "run")
+
+
+@pytest.fixture
+def copy(results, tmp_path):
+    def make(name="copy"):
+        return Path(shutil.copytree(results, tmp_path / name, ignore=shutil.ignore_patterns("index.html", "REPORT.md")))
+
+    return make
+
+
+class Page(HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.ids, self.text = [], set(), []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def words(self):
+        return " ".join(" ".join(self.text).split())
+
+
+def _edit(path: Path, change):
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+
+
+def _shift(doc, row="near", column="score", by=5.0):
+    (match,) = [r for r in doc["rows"] if r["name"] == row]
+    stats = match["reproduced"][column]
+    stats["values"] = [v + by for v in stats["values"]]
+    stats["mean"] += by
+    stats["max"] += by
+
+
+def test_the_page_holds_every_table_figure_and_verdict_and_nothing_external(results):
+    html_path, md_path = write_report(results)
+    assert (html_path, md_path) == (results / "index.html", results / "REPORT.md")
+    page = Page(html_path.read_text())
+    words = page.words
+    for anchor in ("t-toy-alpha-smoke", "t-second-beta-smoke", "summary"):
+        assert anchor in page.ids
+    for text in ("toy / alpha", "second / beta", "near", "far", ODD_ROW, "only", "an erratum of the report",
+                 "a note with <script>alert(1)</script> in it", "far beats near", "does not hold"):
+        assert text in words
+    for word in ("consistent", "higher", "lower", "no paper value", "not comparable"):
+        assert word in words
+    assert words.count(verdict.RULE) == 1  # the rule is stated once
+    # Summary: per report, cells consistent / compared and conclusions holding / stated.
+    assert "1 / 2" in words and "0 / 1" in words
+    # Every figure and plot is a data: URI; no script, no external reference, no stylesheet link.
+    images = [attrs for tag, attrs in page.tags if tag == "img"]
+    assert len(images) >= 3  # alpha's curves + the two reports' dot plots
+    for tag, attrs in page.tags:
+        assert tag not in ("script", "link", "iframe", "object", "embed")
+        for name in ("src", "href", "srcset", "action"):
+            if name in attrs:
+                assert attrs[name].startswith("data:image/png;base64," if name == "src" else "#"), (tag, attrs)
+    assert all(a["src"].startswith("data:image/png;base64,") for a in images)
+    hrefs = {attrs["href"][1:] for tag, attrs in page.tags if tag == "a"}
+    assert hrefs <= page.ids  # the table of contents points at the page's own anchors
+    assert "http://" not in html_path.read_text() and "https://" not in html_path.read_text()
+    assert "@media print" in html_path.read_text() and "overflow-x: auto" in html_path.read_text()
+
+    markdown = md_path.read_text()
+    for text in ("### toy / alpha (smoke)", "### second / beta (smoke)", "| near | score |", "| only | score |",
+                 "\\<b>odd & \\| row\\</b>", "[does not hold] far beats near", "an erratum of the report", verdict.RULE,
+                 "| toy | 1: alpha |", "![alpha: alpha.png](toy/alpha.png)"):
+        assert text in markdown
+    assert markdown.count("| near |") == 2  # score and time_s
+
+
+def test_truncated_and_old_schema_tables_are_named_and_skipped(copy):
+    folder = copy()
+    text = (folder / "toy" / "alpha.json").read_text()
+    (folder / "toy" / "broken.json").write_text(text[: len(text) // 2])
+    old = json.loads(text)
+    old["table"] = "old"
+    for key in ("verdicts", "conclusions_holding"):
+        del old[key]
+    (folder / "toy" / "old.json").write_text(json.dumps(old))
+    # JSON files that are no table are passed over in silence.
+    (folder / "toy" / "export").mkdir()
+    (folder / "toy" / "export" / "labels.json").write_text("[1, 2")
+    (folder / "tuning" / "search").mkdir(parents=True)
+    (folder / "tuning" / "search" / "summary.json").write_text(json.dumps({"table": "q5", "best": 1}))
+
+    written = write_report(folder)
+    assert len(written.warnings) == 2
+    broken, old_line = sorted(written.warnings)
+    assert broken.startswith("toy/broken.json: not readable as JSON") and broken.endswith("skipped")
+    assert old_line.startswith("toy/old.json: an older schema") and "'verdicts'" in old_line
+    page = Page(written.html.read_text())
+    assert "warnings" in page.ids and "toy/broken.json" in page.words and "toy/old.json" in page.words
+    assert "t-toy-alpha-smoke" in page.ids and "t-toy-old-smoke" not in page.ids
+    assert "toy/broken.json" in written.md.read_text()
+    tables, _ = load_tables(folder)
+    assert sorted(tables) == [("second", "beta", "smoke"), ("toy", "alpha", "smoke")]
+    # Of two copies of one report, table and profile (a folder further down), the newest is shown.
+    older = folder / "older" / "toy" / "alpha.json"
+    older.parent.mkdir(parents=True)
+    older.write_text(text)
+    os.utime(older, (1, 1))
+    tables, _ = load_tables(folder)
+    assert tables[("toy", "alpha", "smoke")].path == folder / "toy" / "alpha.json"
+
+
+def test_reference_adds_a_column_judged_by_the_same_rule(results, copy):
+    ours = copy("ours")
+    _edit(ours / "toy" / "alpha.json", _shift)
+    html_path, md_path = write_report(ours, reference=results)
+    page = Page(html_path.read_text())
+    header = [" ".join(h.split()) for h in page.text]
+    assert "reference (mean ± std)" in header and "vs reference" in header
+    assert verdict.RULE_BETWEEN_RUNS in page.words
+    assert "against the reference: 2 of 3 cells consistent" in page.words  # near/score is now higher
+    assert "vs reference |" in md_path.read_text()
+    plain = Page(write_report(results)[0].read_text())
+    assert "vs reference" not in plain.words
+
+
+def test_compare_identical_changed_and_bad_input(results, copy, capsys, tmp_path):
+    assert compare(results, copy("same")).status == 0
+    assert reproduce_main(["compare", str(results), str(copy("same2"))]) == 0
+    out = capsys.readouterr().out
+    assert "nothing differs beyond it" in out and "toy/alpha (smoke)" in out
+
+    changed = copy("changed")
+    _edit(changed / "toy" / "alpha.json", _shift)
+    assert reproduce_main(["compare", str(results), str(changed)]) == 1
+    out = capsys.readouterr().out
+    assert "B differs from A beyond the rule in 1 place(s):" in out
+    (line,) = [l for l in out.splitlines() if l.startswith("  toy/alpha (smoke) near / score: ")]
+    assert "B higher than A (90.01 -> 95.01" in line
+
+    def flip(doc):  # near falls below far, and the stored conclusion with it
+        _shift(doc, by=-10.0)
+        doc["conclusions"][0]["holds"] = True
+
+    flipped = copy("flipped")
+    _edit(flipped / "toy" / "alpha.json", flip)
+    differences = compare(results, flipped).differences()
+    assert len(differences) == 2 and "near / score: B lower than A" in differences[0]
+    assert differences[1] == "toy/alpha (smoke) conclusion 'far beats near': does not hold in A, holds in B"
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    versions = copy("versions")
+    _edit(versions / "toy" / "alpha.json", lambda d: d["environment"].update(kerasdl="9.9.9"))
+    for a, b, words in [
+        (results, tmp_path / "nope", "does not exist"),
+        (results, empty, "no table in both"),
+        (results, versions, "kerasdl versions differ"),
+    ]:
+        assert reproduce_main(["compare", str(a), str(b)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and words in err[0]
+    assert reproduce_main(["compare", str(results)]) == 2
+
+
+def test_report_command_and_the_refresh_after_a_run(results, copy, capsys, tmp_path):
+    folder = copy()
+    assert reproduce_main(["report", "--out", str(folder)]) == 0
+    assert capsys.readouterr().out.strip() == str(folder / "index.html")
+    assert reproduce_main(["report", "--out", str(folder), "--reference", str(results)]) == 0
+    assert "vs reference" in (folder / "index.html").read_text()
+    assert reproduce_main(["report", "--out", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+    toy, _ = _reports()
+    out = tmp_path / "run"
+    assert main(["reproduce", "toy", "--profile", "smoke", "--out", str(out), "--quiet"], load=lambda _: toy, report_ids=["toy"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"report: {out / 'index.html'}"
+    assert "t-toy-alpha-smoke" in Page((out / "index.html").read_text()).ids
+    # A shard writes no table, so no page either.
+    sharded = tmp_path / "sharded"
+    assert main(["reproduce", "toy", "--profile", "smoke", "--out", str(sharded), "--quiet", "--shard", "1/2"], load=lambda _: toy, report_ids=["toy"]) == 0
+    assert not (sharded / "index.html").exists() and "report:" not in capsys.readouterr().out
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_the_page_in_headless_chromium(results, tmp_path):
+    matplotlib_image = pytest.importorskip("matplotlib.image")
+    html_path, _ = write_report(results)
+    common = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(common + ["--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    page = Page(dom)
+    for anchor in ("t-toy-alpha-smoke", "t-second-beta-smoke"):
+        assert anchor in page.ids
+    assert "far beats near" in page.words
+    shot = tmp_path / "page.png"
+    subprocess.run(common + [f"--screenshot={shot}", "--window-size=1200,2000", html_path.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    pixels = matplotlib_image.imread(shot)
+    assert pixels.shape[:2] == (2000, 1200)
+    colours = {tuple(p) for p in pixels[::7, ::7, :3].reshape(-1, 3).round(2).tolist()}
+    assert len(colours) > 20  # text, verdict colours and plots, not a blank page
