@@ -9,7 +9,7 @@ import sys
 from typing import Sequence
 
 from benchmarks import DEFAULT, NAMES
-from kerasdl.runner.cli import UsageError, _Parser, data_folder, out_folder, positive_int
+from kerasdl.runner.cli import UsageError, Parser, data_folder, out_folder, positive_int
 
 
 def jobs(text: str) -> str:
@@ -22,8 +22,8 @@ def jobs(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got {text!r}") from None
 
 
-def parser() -> _Parser:
-    p = _Parser(prog="benchmarks", description="Run kerasdl's benchmarks; print and write their tables.")
+def parser() -> Parser:
+    p = Parser(prog="benchmarks", description="Run kerasdl's benchmarks; print and write their tables.")
     p.add_argument("names", nargs="*", help=f"benchmarks to run: {', '.join(NAMES)} (default: all but suite)")
     p.add_argument("--quick", action="store_true", help="tiny sizes, one repetition (tests)")
     p.add_argument("--repeats", type=positive_int, default=20, help="timed repetitions per figure (default 20)")

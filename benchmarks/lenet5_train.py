@@ -115,7 +115,7 @@ def runner_fit(x, y, epochs, steps_per_execution=None):
     """The kerasdl runner: a one-row table whose trial fits LeNet-5 with `kerasdl.runner.fit`
     (the runner's `STEPS_PER_EXECUTION` unless another count is given)."""
     from kerasdl.runner.fit import STEPS_PER_EXECUTION
-    from kerasdl.runner import Report, Row, Table, TrialResult, fit, run_table
+    from kerasdl.runner import Report, Row, RunOptions, Table, TrialResult, fit, run_table
 
     timer = epoch_timer()
 
@@ -131,7 +131,7 @@ def runner_fit(x, y, epochs, steps_per_execution=None):
     report = Report("bench", "benchmark", "benchmarks/lenet5_train.py", [table],
                     {"smoke": settings, "fast": settings, "paper": settings})
     with tempfile.TemporaryDirectory() as out:
-        run_table(report, table, "fast", out=out, quiet=True, echo=None)
+        run_table(report, table, RunOptions("fast", out=out, quiet=True), echo=None)
     return timer.times
 
 

@@ -22,18 +22,18 @@ from pathlib import Path
 
 from benchmarks import common
 from kerasdl.runner.cli import UsageError
+from kerasdl.runner.registry import report_ids
 from kerasdl.runner.spec import PROFILES
 
 
 def selected(args) -> list[str]:
-    from reproduce import REPORT_IDS
-
+    known = report_ids()
     if not args.reports:
-        return list(REPORT_IDS)
+        return known
     names = [r.strip() for r in args.reports.split(",") if r.strip()]
     for name in names:
-        if name not in REPORT_IDS:
-            raise UsageError(f"unknown report {name!r} in --reports; choose from: {', '.join(REPORT_IDS)}")
+        if name not in known:
+            raise UsageError(f"unknown report {name!r} in --reports; choose from: {', '.join(known)}")
     if not names:
         raise UsageError("--reports names no report")
     return names

@@ -1,7 +1,8 @@
-"""One module per report of REPORTS.md, each declaring a `REPORT` for the runner.
+"""kerasdl's own reports, one module per report of REPORTS.md, each declaring a `REPORT`,
+registered under the `kerasdl.reports` entry points in setup.cfg; and the `kerasdl` command.
 
-    python -m reproduce list
-    python -m reproduce scratch_mlp --profile fast
+    kerasdl list                                  (or: python -m reproduce list)
+    kerasdl reproduce scratch_mlp --profile fast  (or: python -m reproduce scratch_mlp ...)
 
 This module imports nothing heavy: the command-line entry points call `prefer_onednn()` from it
 before TensorFlow loads.
@@ -9,9 +10,6 @@ before TensorFlow loads.
 
 import os
 import sys
-
-REPORT_IDS = ("scratch_mlp", "alt_softmax", "convnet_tricks", "lenet5", "classifiers")
-
 
 def prefer_onednn() -> bool:
     """Turn TensorFlow's oneDNN CPU ops on for this process and its children, unless the user set
@@ -26,3 +24,11 @@ def prefer_onednn() -> bool:
         return False
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
     return True
+
+
+def console() -> int:
+    """The `kerasdl` console script (setup.cfg): `kerasdl.runner.cli` on TensorFlow's fast CPU path."""
+    prefer_onednn()
+    from kerasdl.runner.cli import main
+
+    return main(prog="kerasdl")

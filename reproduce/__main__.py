@@ -2,11 +2,11 @@
 
 import sys
 
-from reproduce import REPORT_IDS, prefer_onednn
+from reproduce import prefer_onednn
 
 if __name__ == "__main__":
     prefer_onednn()  # before TensorFlow loads
 
-    from kerasdl.runner.cli import load_report, main
+    from kerasdl.runner.cli import reproduce_main
 
-    sys.exit(main(sys.argv[1:], load_report, REPORT_IDS))
+    sys.exit(reproduce_main(sys.argv[1:]))

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from kerasdl.data import Dataset
-from kerasdl.runner.cli import load_report, main
+from kerasdl.runner.cli import reproduce_main
+from kerasdl.runner.registry import load_report, report_ids
 from kerasdl.runner.execute import check_overrides
-from reproduce import REPORT_IDS, classifiers
+from reproduce import classifiers
 from tests.test_cli import write_fake_data
 
 
@@ -23,7 +24,7 @@ def _config(table, **row):
 
 
 def test_registered_with_every_table():
-    assert "classifiers" in REPORT_IDS
+    assert "classifiers" in report_ids()
     report = load_report("classifiers")
     assert [t.name for t in report.tables] == [
         "derivations", "q2_logistic", "q3_svm", "q4_softmax_mnist", "q5_cnn_mnist", "q6_cifar10"
@@ -109,7 +110,7 @@ def test_derivations_and_binary_tables_run_in_smoke(tmp_path, capsys):
     data = write_fake_data(tmp_path / "data")
     out = tmp_path / "results"
     argv = ["classifiers", "derivations", "q3_svm", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet"]
-    assert main(argv, load_report, REPORT_IDS) == 0
+    assert reproduce_main(argv) == 0
     derivations = json.loads((out / "classifiers" / "derivations.json").read_text())
     assert all(r["reproduced"]["max_abs_diff"]["mean"] < 1e-10 for r in derivations["rows"])
     svm = json.loads((out / "classifiers" / "q3_svm.json").read_text())

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kerasdl.runner.cli import load_report, main
+from kerasdl.runner.cli import reproduce_main
+from kerasdl.runner.registry import load_report, report_ids
 from kerasdl.runner.environment import onednn_enabled
-from reproduce import REPORT_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*argv):
-    return main(list(argv), load_report, REPORT_IDS)
+    return reproduce_main(list(argv))
 
 
 def write_fake_mnist(folder: Path, n_train=96, n_test=48, name="mnist", shape=(28, 28)):
@@ -93,7 +93,7 @@ def test_missing_data_is_a_paragraph_and_exit_2(tmp_path, monkeypatch, capsys):
 def test_list_names_every_report_and_table(capsys):
     assert cli("list") == 0
     out = capsys.readouterr().out
-    for report_id in REPORT_IDS:
+    for report_id in report_ids():
         report = load_report(report_id)
         assert report_id in out
         for table in report.tables:
@@ -121,7 +121,7 @@ def test_all_reports_run_in_smoke_offline_and_repeat_exactly(tmp_path, capsys):
         cwd=ROOT, timeout=1200,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    for report_id in REPORT_IDS:
+    for report_id in report_ids():
         for table in load_report(report_id).tables:
             summary = json.loads((out / report_id / f"{table.name}.json").read_text())
             assert summary["profile"] == "smoke"

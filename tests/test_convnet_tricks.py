@@ -7,7 +7,7 @@ import pytest
 
 from kerasdl.data import Dataset
 from kerasdl.layers import LpPool2D, OverlappingMaxPool2D, SubtractiveNormalization
-from kerasdl.runner import Row, Trial, run_table
+from kerasdl.runner import Row, RunOptions, Trial, run_table
 from reproduce import convnet_tricks as ct
 
 SMALL = {**ct.PROFILES["smoke"], **ct.SHARED}
@@ -137,7 +137,7 @@ def test_timing_conclusion_reads_the_shape():
 
 
 def test_derivations_table_values_are_small(tmp_path):
-    summary = run_table(ct.REPORT, ct.derivations_table, "smoke", out=tmp_path, quiet=True, echo=None)
+    summary = run_table(ct.REPORT, ct.derivations_table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
     values = [row["reproduced"]["max_abs_diff"]["mean"] for row in summary["rows"]]
     assert len(values) == 3 and all(0 <= v < 1e-10 for v in values)
     assert summary["conclusions"][0]["holds"] is True

@@ -123,12 +123,11 @@ def test_no_network_fails_at_once(tmp_path, no_network, name, host):
 
 
 def test_no_network_cli_exits_2_with_the_paragraph(tmp_path, no_network, capsys):
-    from kerasdl.runner.cli import load_report, main
-    from reproduce import REPORT_IDS
+    from kerasdl.runner.cli import reproduce_main
 
     start = time.monotonic()
-    code = main(["lenet5", "mnist", "--profile", "smoke", "--data-dir", str(tmp_path), "--out", str(tmp_path / "out"),
-                 "--quiet"], load_report, REPORT_IDS)
+    code = reproduce_main(["lenet5", "mnist", "--profile", "smoke", "--data-dir", str(tmp_path), "--out",
+                           str(tmp_path / "out"), "--quiet"])
     assert code == 2 and time.monotonic() - start < 10
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "cannot be reached" in err

@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasdl.runner.cli import load_report, main
-from reproduce import REPORT_IDS
+from kerasdl.runner.cli import reproduce_main
 from tests.test_cli import write_fake_mnist
 
 
 def cli(*argv):
-    return main(list(argv), load_report, REPORT_IDS)
+    return reproduce_main(list(argv))
 
 
 @pytest.fixture(scope="module")

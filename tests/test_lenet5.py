@@ -9,7 +9,7 @@ import pytest
 
 from kerasdl import data as kdata
 from kerasdl.layers import InverseInvariant
-from kerasdl.runner import Row, run_table
+from kerasdl.runner import Row, RunOptions, run_table
 from kerasdl.runner.execute import Trial
 from reproduce import lenet5
 
@@ -214,9 +214,7 @@ def test_knn_accuracy():
 
 @pytest.mark.slow
 def test_mnist_stats_on_the_real_file(shared_data, tmp_path):
-    summary = run_table(
-        lenet5.REPORT, lenet5.REPORT.table("mnist_stats"), "fast", out=tmp_path, data_dir=str(shared_data), quiet=True, echo=None
-    )
+    summary = run_table(lenet5.REPORT, lenet5.REPORT.table("mnist_stats"), RunOptions("fast", out=tmp_path, data_dir=str(shared_data), quiet=True), echo=None)
     with np.load(shared_data / "mnist.npz") as files:
         arrays = {split: files[f"x_{split}"].astype(np.float64) / 255 for split in ("train", "test")}
     for row in summary["rows"]:

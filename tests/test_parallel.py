@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kerasdl.runner import run_table
+from kerasdl.runner import RunOptions, run_table
 from kerasdl.runner.parallel import TrialFailed, auto_jobs, report_location, threads_per_worker
 from kerasdl.runner.progress import Progress
 from tests import parallel_report
@@ -27,8 +27,8 @@ def _records(out):
 
 
 def test_jobs_store_exactly_what_a_serial_run_stores(tmp_path):
-    serial = run_table(parallel_report.REPORT, parallel_report.good, "smoke", out=tmp_path / "a", quiet=True, echo=None)
-    parallel = run_table(parallel_report.REPORT, parallel_report.good, "smoke", out=tmp_path / "b", quiet=True, echo=None, jobs=2)
+    serial = run_table(parallel_report.REPORT, parallel_report.good, RunOptions("smoke", out=tmp_path / "a", quiet=True), echo=None)
+    parallel = run_table(parallel_report.REPORT, parallel_report.good, RunOptions("smoke", out=tmp_path / "b", quiet=True, jobs=2), echo=None)
     assert _records(tmp_path / "a").keys() == _records(tmp_path / "b").keys()
     for name, record in _records(tmp_path / "a").items():
         other = _records(tmp_path / "b")[name]
@@ -39,7 +39,7 @@ def test_jobs_store_exactly_what_a_serial_run_stores(tmp_path):
 
 def test_a_failing_trial_is_reported_and_the_others_go_on(tmp_path):
     with pytest.raises(TrialFailed) as caught:
-        run_table(parallel_report.REPORT, parallel_report.bad, "smoke", out=tmp_path, quiet=True, echo=None, jobs=2)
+        run_table(parallel_report.REPORT, parallel_report.bad, RunOptions("smoke", out=tmp_path, quiet=True, jobs=2), echo=None)
     failures = sorted(caught.value.failures)
     assert len(failures) == 4, failures
     assert [f for f in failures if f.startswith("dies")] == [
@@ -118,6 +118,6 @@ def test_report_location_names_the_module():
 def test_jobs_refuses_a_strategy(capsys):
     from kerasdl.runner.cli import main
 
-    code = main(["good", "--jobs", "2", "--strategy", "mirrored"], lambda _: parallel_report.REPORT,
-                ["parallel_test"], prog="parallel_test", only="parallel_test")
+    code = main(["good", "--jobs", "2", "--strategy", "mirrored"], prog="parallel_test",
+                load=lambda _: parallel_report.REPORT, report_ids=["parallel_test"], fixed_report="parallel_test")
     assert code == 2 and "--jobs 2" in capsys.readouterr().err

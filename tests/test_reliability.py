@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasdl.runner import Report, Row, Table, TrialResult, fit, run_table
+from kerasdl.runner import Report, Row, RunOptions, Table, TrialResult, fit, run_table
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 # scratch_mlp on its generated data: slow enough per trial to be killed in the middle of a run.
@@ -83,7 +83,7 @@ def test_diverging_trial_is_recorded_and_the_table_goes_on(tmp_path, capsys):
         run=_exploding_trial,
     )
     report = Report("toy", "Toy", "none", [table], {p: {"epochs": 5, "trials": 2} for p in ("smoke", "fast", "paper")})
-    summary = run_table(report, table, "smoke", out=tmp_path, quiet=True)
+    summary = run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True))
     huge, small = summary["rows"]
     assert [d["trial"] for d in huge["diverged"]] == [0, 1]
     assert all(1 <= d["epoch"] <= 5 for d in huge["diverged"])

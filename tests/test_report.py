@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, run_table
+from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
 from kerasdl.runner import verdict
-from kerasdl.runner.cli import main
+from kerasdl.runner.cli import main, reproduce_main
 from kerasdl.runner.compare import compare
 from kerasdl.runner.report import load_tables, write_report
 
@@ -51,7 +51,7 @@ def _reports():
 def _write_tables(out: Path) -> Path:
     for report in _reports():
         for table in report.tables:
-            run_table(report, table, "smoke", out=out, quiet=True, echo=None)
+            run_table(report, table, RunOptions("smoke", out=out, quiet=True), echo=None)
     return out
 
 
@@ -192,13 +192,13 @@ def test_reference_adds_a_column_judged_by_the_same_rule(results, copy):
 
 def test_compare_identical_changed_and_bad_input(results, copy, capsys, tmp_path):
     assert compare(results, copy("same")).status == 0
-    assert main(["compare", str(results), str(copy("same2"))], None, []) == 0
+    assert reproduce_main(["compare", str(results), str(copy("same2"))]) == 0
     out = capsys.readouterr().out
     assert "nothing differs beyond it" in out and "toy/alpha (smoke)" in out
 
     changed = copy("changed")
     _edit(changed / "toy" / "alpha.json", _shift)
-    assert main(["compare", str(results), str(changed)], None, []) == 1
+    assert reproduce_main(["compare", str(results), str(changed)]) == 1
     out = capsys.readouterr().out
     assert "B differs from A beyond the rule in 1 place(s):" in out
     (line,) = [l for l in out.splitlines() if l.startswith("  toy/alpha (smoke) near / score: ")]
@@ -223,30 +223,30 @@ def test_compare_identical_changed_and_bad_input(results, copy, capsys, tmp_path
         (results, empty, "no table in both"),
         (results, versions, "kerasdl versions differ"),
     ]:
-        assert main(["compare", str(a), str(b)], None, []) == 2
+        assert reproduce_main(["compare", str(a), str(b)]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and words in err[0]
-    assert main(["compare", str(results)], None, []) == 2
+    assert reproduce_main(["compare", str(results)]) == 2
 
 
 def test_report_command_and_the_refresh_after_a_run(results, copy, capsys, tmp_path):
     folder = copy()
-    assert main(["report", "--out", str(folder)], None, []) == 0
+    assert reproduce_main(["report", "--out", str(folder)]) == 0
     assert capsys.readouterr().out.strip() == str(folder / "index.html")
-    assert main(["report", "--out", str(folder), "--reference", str(results)], None, []) == 0
+    assert reproduce_main(["report", "--out", str(folder), "--reference", str(results)]) == 0
     assert "vs reference" in (folder / "index.html").read_text()
-    assert main(["report", "--out", str(tmp_path / "nope")], None, []) == 2
+    assert reproduce_main(["report", "--out", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
     toy, _ = _reports()
     out = tmp_path / "run"
-    assert main(["toy", "--profile", "smoke", "--out", str(out), "--quiet"], lambda _: toy, ["toy"]) == 0
+    assert main(["reproduce", "toy", "--profile", "smoke", "--out", str(out), "--quiet"], load=lambda _: toy, report_ids=["toy"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == f"report: {out / 'index.html'}"
     assert "t-toy-alpha-smoke" in Page((out / "index.html").read_text()).ids
     # A shard writes no table, so no page either.
     sharded = tmp_path / "sharded"
-    assert main(["toy", "--profile", "smoke", "--out", str(sharded), "--quiet", "--shard", "1/2"], lambda _: toy, ["toy"]) == 0
+    assert main(["reproduce", "toy", "--profile", "smoke", "--out", str(sharded), "--quiet", "--shard", "1/2"], load=lambda _: toy, report_ids=["toy"]) == 0
     assert not (sharded / "index.html").exists() and "report:" not in capsys.readouterr().out
 
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, run_table
+from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
 
 CALLS = []
 
@@ -46,7 +46,7 @@ def _clear_calls():
 
 def test_summary_shape_and_outputs(tmp_path):
     report = toy_report()
-    summary = run_table(report, report.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+    summary = run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
     for key in ("report", "table", "profile", "columns", "rows", "conclusions", "data", "config", "elapsed_s"):
         assert key in summary
     small = summary["rows"][0]
@@ -68,9 +68,9 @@ def test_summary_shape_and_outputs(tmp_path):
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
     report = toy_report()
     table = report.tables[0]
-    a = run_table(report, table, "smoke", out=tmp_path / "a", quiet=True, echo=None)
-    b = run_table(report, table, "smoke", out=tmp_path / "b", quiet=True, echo=None)
-    c = run_table(report, table, "smoke", out=tmp_path / "c", seed=100, quiet=True, echo=None)
+    a = run_table(report, table, RunOptions("smoke", out=tmp_path / "a", quiet=True), echo=None)
+    b = run_table(report, table, RunOptions("smoke", out=tmp_path / "b", quiet=True), echo=None)
+    c = run_table(report, table, RunOptions("smoke", out=tmp_path / "c", seed=100, quiet=True), echo=None)
     values = lambda s: [r["reproduced"]["score"]["values"] for r in s["rows"]]  # noqa: E731
     assert values(a) == values(b)
     assert values(a) != values(c)
@@ -79,56 +79,56 @@ def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
 def test_finished_trials_are_reused_and_changes_rerun(tmp_path):
     report = toy_report()
     table = report.tables[0]
-    run_table(report, table, "smoke", out=tmp_path, quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
     assert len(CALLS) == 6
     CALLS.clear()
-    run_table(report, table, "smoke", out=tmp_path, quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
     assert CALLS == []
-    run_table(report, table, "smoke", out=tmp_path, trials=4, quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, trials=4, quiet=True), echo=None)
     assert sorted(CALLS) == [("big", 3), ("small", 3)]
     CALLS.clear()
-    run_table(report, table, "smoke", out=tmp_path, epochs=5, quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, epochs=5, quiet=True), echo=None)
     assert len(CALLS) == 6, "a changed epoch count must re-run every trial"
 
 
 def test_interrupted_run_resumes_where_it_stopped(tmp_path):
     crashing = toy_report(explode_at=2)
     with pytest.raises(RuntimeError):
-        run_table(crashing, crashing.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+        run_table(crashing, crashing.tables[0], RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
     assert CALLS == [("small", 0), ("small", 1), ("small", 2)]
     stored = list((tmp_path / "toy" / "trials").glob("*.json"))
     assert len(stored) == 2
     CALLS.clear()
     # The same command resumes: the two finished trials are not run again.
     with pytest.raises(RuntimeError):
-        run_table(crashing, crashing.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+        run_table(crashing, crashing.tables[0], RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
     assert CALLS == [("small", 2)]
 
 
 def test_stale_record_is_not_reused(tmp_path):
     report = toy_report()
     table = report.tables[0]
-    run_table(report, table, "smoke", out=tmp_path, trials=1, quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, trials=1, quiet=True), echo=None)
     path = next((tmp_path / "toy" / "trials").glob("*.json"))
     record = json.loads(path.read_text())
     record["identity"]["kerasdl"] = "0.0.0-old"
     path.write_text(json.dumps(record))
     CALLS.clear()
-    run_table(report, table, "smoke", out=tmp_path, trials=1, quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, trials=1, quiet=True), echo=None)
     assert len(CALLS) == 1, "exactly the trial whose stored identity differs re-runs"
 
 
 def test_unknown_override_is_rejected(tmp_path):
     report = toy_report()
     with pytest.raises(ValueError, match="unknown setting.*scael.*choose from"):
-        run_table(report, report.tables[0], "smoke", out=tmp_path, overrides={"scael": 2}, echo=None)
-    summary = run_table(report, report.tables[0], "smoke", out=tmp_path, overrides={"scale": 2.0}, quiet=True, echo=None)
+        run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, overrides={"scael": 2}), echo=None)
+    summary = run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, overrides={"scale": 2.0}, quiet=True), echo=None)
     assert summary["rows"][0]["reproduced"]["score"]["mean"] == pytest.approx(summary["rows"][1]["reproduced"]["score"]["mean"])
 
 
 def test_printed_table_shows_paper_reproduction_and_footnotes(tmp_path, capsys):
     report = toy_report()
-    run_table(report, report.tables[0], "smoke", out=tmp_path, quiet=True)
+    run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, quiet=True))
     text = capsys.readouterr().out
     assert "paper" in text and "reproduced (mean ± std)" in text
     assert "[holds] big beats small" in text and "note: a note" in text and "erratum: an erratum" in text
@@ -148,7 +148,7 @@ def test_trials_and_figures_see_the_data_folder(tmp_path):
 
     table = Table("t", "a table", ["score"], [Row("r", {"score": 1.0})], trial_function, figures=[figure])
     report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
-    summary = run_table(report, table, "smoke", out=tmp_path, data_dir=str(tmp_path), quiet=True, echo=None)
+    summary = run_table(report, table, RunOptions("smoke", out=tmp_path, data_dir=str(tmp_path), quiet=True), echo=None)
     assert seen == {"trial": str(tmp_path), "figure": str(tmp_path)}
     assert json.loads((tmp_path / "toy" / "t.json").read_text())["data_dir"] == summary["data_dir"] == str(tmp_path)
 
@@ -170,10 +170,10 @@ def test_a_rows_own_data_set_joins_its_identity(tmp_path):
         for name in ("mnist", "fashion_mnist"):
             write_fake_mnist(folder, name=name)
     out = tmp_path / "results"
-    run_table(report, table, "smoke", out=out, data_dir=str(one), quiet=True, echo=None)
-    run_table(report, table, "smoke", out=out, data_dir=str(one), quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(one), quiet=True), echo=None)
+    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(one), quiet=True), echo=None)
     assert CALLS == ["mnist", "fashion_mnist"]
-    run_table(report, table, "smoke", out=out, data_dir=str(two), quiet=True, echo=None)
+    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(two), quiet=True), echo=None)
     assert CALLS == ["mnist", "fashion_mnist"] * 2
     sources = {json.loads(p.read_text())["identity"]["data"]["source"] for p in (out / "toy" / "trials").glob("*.json")}
     assert len(sources) == 4 and all("fashion_mnist" in s or "mnist" in s for s in sources)
@@ -189,7 +189,7 @@ def test_fractions_without_paper_numbers_print_four_decimals(tmp_path, capsys):
         rows = [Row("low", {"score": None}, {"shift": 0.0}), Row("high", {"score": None}, {"shift": high_shift})]
         report = Report("toy", "Toy", "none", [Table("f", "fractions", ["score"], rows, fraction)],
                         {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
-        run_table(report, report.tables[0], "smoke", out=out, quiet=True)
+        run_table(report, report.tables[0], RunOptions("smoke", out=out, quiet=True))
         return capsys.readouterr().out
 
     assert "0.1235" in printed(0.5, tmp_path / "a")

@@ -6,7 +6,7 @@ import json
 import keras
 import numpy as np
 
-from kerasdl.runner import Report, Row, Table, TrialResult, run_table
+from kerasdl.runner import Report, Row, RunOptions, Table, TrialResult, run_table
 from kerasdl.runner.fit import STEPS_PER_EXECUTION, fit
 
 
@@ -33,7 +33,7 @@ def test_steps_per_call_change_nothing_but_speed(tmp_path):
     rows = [Row(f"steps {s}", {"loss": None}, {"steps": s}) for s in (1, 5, None)]
     table = Table(name="steps", title="steps per call", columns=["loss"], rows=rows, run=_trial)
     report = Report("toy", "Toy", "none", [table], {p: {"epochs": 3, "trials": 1} for p in ("smoke", "fast", "paper")})
-    run_table(report, table, "smoke", out=tmp_path, quiet=True)
+    run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True))
     records = {}
     for path in (tmp_path / "toy" / "trials").glob("*.json"):
         record = json.loads(path.read_text())

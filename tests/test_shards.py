@@ -8,8 +8,7 @@ import sys
 
 import pytest
 
-from kerasdl.runner.cli import load_report, main
-from reproduce import REPORT_IDS
+from kerasdl.runner.cli import reproduce_main
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 RUN = ["scratch_mlp", "--profile", "smoke", "--trials", "3", "--epochs", "20", "--quiet"]
@@ -37,23 +36,23 @@ def test_two_shards_in_parallel_equal_one_unsharded_run(tmp_path):
     assert all(t > 0 for t in ran)
     assert not (shared / "scratch_mlp" / "t5_performance.json").exists(), "a shard writes no table"
     assert "shard 1/2 done" in outputs[0] and "shard 2/2 done" in outputs[1]
-    assert main(["collect", *RUN, "--out", str(shared)], load_report, REPORT_IDS) == 0
+    assert reproduce_main(["collect", *RUN, "--out", str(shared)]) == 0
     sharded = json.loads((shared / "scratch_mlp" / "t5_performance.json").read_text())
-    assert main([*RUN, "--out", str(tmp_path / "single")], load_report, REPORT_IDS) == 0
+    assert reproduce_main([*RUN, "--out", str(tmp_path / "single")]) == 0
     single = json.loads((tmp_path / "single" / "scratch_mlp" / "t5_performance.json").read_text())
     assert _values(sharded) == _values(single)
 
 
 def test_collect_of_an_incomplete_table_says_so(tmp_path, capsys):
     out = str(tmp_path)
-    assert main([*RUN, "--out", out, "--shard", "1/3"], load_report, REPORT_IDS) == 0
+    assert reproduce_main([*RUN, "--out", out, "--shard", "1/3"]) == 0
     capsys.readouterr()
-    assert main(["collect", *RUN, "--out", out], load_report, REPORT_IDS) == 1
+    assert reproduce_main(["collect", *RUN, "--out", out]) == 1
     captured = capsys.readouterr()
     assert "INCOMPLETE" in captured.out and "remaining shards" in captured.err
 
 
 @pytest.mark.parametrize("value", ["0/2", "3/2", "a/b", "2"])
 def test_bad_shard(value, capsys):
-    assert main([*RUN, "--shard", value], load_report, REPORT_IDS) == 2
+    assert reproduce_main([*RUN, "--shard", value]) == 2
     assert "K/N" in capsys.readouterr().err

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, run_table
+from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
 from kerasdl.runner import verdict as v
 from kerasdl.runner.summary import UnknownNameError
 
@@ -163,7 +163,7 @@ def test_summary_stores_and_prints_verdicts(tmp_path, capsys):
         Conclusion("empty scores", lambda m: m["empty"]["score"] > 0),  # no result: undecided
     ]
     report = _report(conclusions)
-    summary = run_table(report, report.tables[0], "smoke", out=tmp_path, quiet=True)
+    summary = run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, quiet=True))
     cells = {r["name"]: {c: x["verdict"] for c, x in r["verdict"].items()} for r in summary["rows"]}
     assert cells == {
         "near": {"score": "consistent", "time_s": "not comparable"},
@@ -189,10 +189,10 @@ def test_summary_stores_and_prints_verdicts(tmp_path, capsys):
 
 def test_table_attributes_override(tmp_path):
     report = _report(paper_comparable=False)
-    summary = run_table(report, report.tables[0], "smoke", out=tmp_path / "a", quiet=True, echo=None)
+    summary = run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path / "a", quiet=True), echo=None)
     assert summary["verdicts"]["compared"] == 0 and summary["verdicts"]["not comparable"] == 5
     report = _report(paper_decimals={"score": 2})  # the report printed 90.00: 90.02 is too far
-    summary = run_table(report, report.tables[0], "smoke", out=tmp_path / "b", quiet=True, echo=None)
+    summary = run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path / "b", quiet=True), echo=None)
     assert summary["rows"][0]["verdict"]["score"]["verdict"] == "higher"
 
 
@@ -203,7 +203,7 @@ def test_table_attributes_override(tmp_path):
 def test_a_misspelt_name_in_a_conclusion_raises(tmp_path, check, match):
     report = _report([Conclusion("typo", check)])
     with pytest.raises(UnknownNameError, match=match):
-        run_table(report, report.tables[0], "smoke", out=tmp_path, quiet=True, echo=None)
+        run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
 
 
 # ## Between two runs (`python -m reproduce compare`, the report page's reference column)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kerasdl.data import DataError
-from kerasdl.runner.cli import UsageError, data_folder, integer, out_folder, positive_int
+from kerasdl.runner.cli import Parser, UsageError, data_folder, integer, out_folder, positive_int
 from kerasdl.runner.spec import PROFILES
 from tuning import distributed
 from tuning.run import SearchChanged, run_search
@@ -26,13 +26,8 @@ from tuning.searches import SEARCHES
 from tuning.tuners import TUNERS
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="tuning", description="KerasTuner searches of report classifiers' hyperparameters.")
+def parser(prog: str = "tuning") -> argparse.ArgumentParser:
+    p = Parser(prog=prog, description="KerasTuner searches of report classifiers' hyperparameters.")
     p.add_argument("search", help="a search name, or 'list'")
     p.add_argument("--tuner", default="random", help=f"one of {', '.join(TUNERS)} (default random)")
     p.add_argument("--max-trials", type=positive_int, help="trials to run (default: the profile's; not for hyperband)")
@@ -85,7 +80,7 @@ def _child_args(args) -> list[str]:
     return argv
 
 
-def _launch(args) -> int:
+def _launch(args, prog: str) -> int:
     from tuning import results
 
     folder = Path(args.out) / args.search
@@ -94,25 +89,26 @@ def _launch(args) -> int:
     try:
         distributed.launch(_child_args(args), args.workers, folder, timeout=args.timeout, echo=echo)
     except distributed.LaunchError as error:
-        print(f"tuning: {error}", file=sys.stderr)
+        print(f"{prog}: {error}", file=sys.stderr)
         return error.code
     print(results.format_text(json.loads((folder / "summary.json").read_text())))
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "tuning") -> int:
+    """`python -m tuning ARGS`, also `kerasdl tune ARGS` (`prog` names it in messages)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser().parse_args(argv)
+        args = parser(prog).parse_args(argv)
         _check(args)
     except UsageError as error:
-        print(f"tuning: {error}", file=sys.stderr)
+        print(f"{prog}: {error}", file=sys.stderr)
         return 2
     if args.search == "list":
         print(describe())
         return 0
     if args.workers:
-        return _launch(args)
+        return _launch(args, prog)
     try:
         run_search(
             SEARCHES[args.search],
@@ -126,11 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             quiet=args.quiet,
         )
     except (DataError, SearchChanged) as error:
-        print(f"tuning: {error}", file=sys.stderr)
+        print(f"{prog}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(
-            f"\ntuning: interrupted; finished trials are saved under {Path(args.out) / args.search}/, "
+            f"\n{prog}: interrupted; finished trials are saved under {Path(args.out) / args.search}/, "
             "add --resume to the same command to continue",
             file=sys.stderr,
         )

@@ -1,10 +1,12 @@
 """The reproduction runner: tables of rows run for seeded trials, stored as they finish,
-summarised beside the paper's numbers. `reproduce/<report>.py` modules declare a `Report` and the
-CLI in `kerasdl.runner.cli` runs it."""
+summarised beside the paper's numbers. A report package declares a `Report` (kerasdl's own five:
+`reproduce/<report>.py`), registers it under the `kerasdl.reports` entry points
+(`kerasdl.runner.registry`), and the `kerasdl` command (`kerasdl.runner.cli`) runs it."""
 
 from kerasdl.runner.execute import Trial, TrialResult
 from kerasdl.runner.fit import fit
+from kerasdl.runner.options import RunOptions
 from kerasdl.runner.run import run_table
 from kerasdl.runner.spec import PROFILES, Conclusion, Report, Row, Table
 
-__all__ = ["PROFILES", "Conclusion", "Report", "Row", "Table", "Trial", "TrialResult", "fit", "run_table"]
+__all__ = ["PROFILES", "Conclusion", "Report", "Row", "RunOptions", "Table", "Trial", "TrialResult", "fit", "run_table"]

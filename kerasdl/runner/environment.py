@@ -116,7 +116,7 @@ def data_digest(dataset) -> str:
     return _digests[key]
 
 
-def describe(plan, jobs: int = 1) -> dict:
+def describe(plan) -> dict:
     """The `"environment"` block of a table's JSON for `plan` (a `TablePlan`)."""
     data = None
     if plan.data is not None:
@@ -141,7 +141,7 @@ def describe(plan, jobs: int = 1) -> dict:
         "command": command_line(),
         "profile": plan.profile,
         "seeds": sorted({seed for _, _, seed, _, _ in plan.trials}),
-        "jobs": jobs,
+        "jobs": plan.options.jobs,
         "strategy": plan.strategy,
         "data": data,
     }

@@ -21,6 +21,7 @@ import tensorflow as tf
 import kerasdl
 from kerasdl import data as kdata
 from kerasdl.runner import distribute
+from kerasdl.runner.options import RunOptions
 from kerasdl.runner.spec import Report, Row, Table
 from kerasdl.runner.store import TrialStore, trial_key
 
@@ -79,12 +80,6 @@ class Trial:
     data_dir: str | None = None
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
-
-
 def load_table_data(name: str | None, settings: Mapping[str, Any], data_dir: str | None):
     """The table's data set, limited to the profile's `n_train` / `n_test` (None: all)."""
     if name is None:
@@ -106,18 +101,26 @@ def data_signature(dataset) -> dict | None:
 
 @dataclasses.dataclass
 class TablePlan:
-    """The trials of one table in one profile, each with its identity, and the data they use
-    (`data`, read from `data_dir`)."""
+    """The trials of one table under `options`, each with its identity, and the data they use."""
 
     report: Report
     table: Table
-    profile: str
+    options: RunOptions
     settings: dict
     data: Any
     trials: list  # (row, index, seed, config, identity)
-    data_dir: str | None = None
-    strategy: str = "default"
-    request: dict = dataclasses.field(default_factory=dict)  # plan_table's keywords: plan it again
+
+    @property
+    def profile(self) -> str:
+        return self.options.profile
+
+    @property
+    def data_dir(self) -> str | None:
+        return self.options.data_dir
+
+    @property
+    def strategy(self) -> str:
+        return self.options.strategy
 
     @property
     def epochs_per_trial(self) -> int:
@@ -148,59 +151,46 @@ def check_overrides(report: Report, table: Table, profile: str, overrides: Mappi
             )
 
 
-def plan_table(
-    report: Report,
-    table: Table,
-    profile: str,
-    *,
-    seed: int = 0,
-    trials: int | None = None,
-    epochs: int | None = None,
-    data_dir: str | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    strategy: str = "default",
-) -> TablePlan:
-    """The trials of `table`: rows x trials, each with its merged config and identity.
+def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
+    """The trials of `table` under `options`: rows x trials, each with its merged config and
+    identity.
 
-    `overrides` replace config entries of every row (the command line's `--set key=value`); a key
-    that no row's config has is an error, so a typo cannot silently change nothing.
+    `options.overrides` replace config entries of every row (the command line's `--set
+    key=value`); a key that no row's config has is an error, so a typo cannot silently change
+    nothing.
     """
-    settings = report.settings(table, profile)
-    given = dict(overrides or {})
-    overrides = dict(given)
-    if epochs is not None:
-        overrides["epochs"] = _positive_int("epochs", epochs)
-    check_overrides(report, table, profile, overrides)
+    settings = report.settings(table, options.profile)
+    overrides = dict(options.overrides)
+    if options.epochs is not None:
+        overrides["epochs"] = options.epochs
+    check_overrides(report, table, options.profile, overrides)
     settings.update({k: v for k, v in overrides.items() if k in settings})
-    count = table.trials or (_positive_int("trials", trials) if trials is not None else settings["trials"])
-    dataset = load_table_data(table.data, settings, data_dir)
+    count = table.trials or options.trials or settings["trials"]
+    dataset = load_table_data(table.data, settings, options.data_dir)
     signature = data_signature(dataset)
+    distributed = distribute.identity_of(options.strategy, distribute.get(options.strategy))
     planned = []
     for row in table.rows:
         config = {**settings, **row.config, **overrides}
         row_signature = signature
         if table.row_data is not None:
-            row_signature = data_signature(load_table_data(config[table.row_data], settings, data_dir))
+            row_signature = data_signature(load_table_data(config[table.row_data], settings, options.data_dir))
         for index in range(count):
+            seed = options.seed + index
             # No table or row label: the same experiment in two tables (a baseline) runs once.
             identity = {
                 "report": report.id,
                 "trial_function": _function_name(table.run),
                 "data_name": table.data,
                 "config": config,
-                "seed": seed + index,
+                "seed": seed,
                 "data": row_signature,
                 "kerasdl": kerasdl.__version__,
             }
-            distributed = distribute.identity_of(strategy, distribute.get(strategy))
             if distributed is not None:
                 identity["strategy"] = distributed
-            planned.append((row, index, seed + index, config, identity))
-    request = {
-        "seed": seed, "trials": trials, "epochs": epochs, "data_dir": data_dir,
-        "overrides": given, "strategy": strategy,
-    }
-    return TablePlan(report, table, profile, settings, dataset, planned, data_dir, strategy, request)
+            planned.append((row, index, seed, config, identity))
+    return TablePlan(report, table, options, settings, dataset, planned)
 
 
 def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
@@ -260,17 +250,17 @@ def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dic
     return {**record, "identity": identity}
 
 
-def store_of(plan: TablePlan, out: Path) -> TrialStore:
-    return TrialStore(Path(out) / plan.report.id / "trials")
+def store_of(plan: TablePlan) -> TrialStore:
+    return TrialStore(Path(plan.options.out) / plan.report.id / "trials")
 
 
-def worker_store_of(plan: TablePlan, out: Path) -> TrialStore:
+def worker_store_of(plan: TablePlan) -> TrialStore:
     """Where this process writes its trials: the shared store, or for a non-chief worker of a
     multi-worker run its own folder (the chief writes the shared one)."""
     if distribute.is_chief(plan.strategy):
-        return store_of(plan, out)
+        return store_of(plan)
     kind, index = distribute.task(plan.strategy)
-    return TrialStore(Path(out) / plan.report.id / "workers" / f"{kind}-{index}" / "trials")
+    return TrialStore(Path(plan.options.out) / plan.report.id / "workers" / f"{kind}-{index}" / "trials")
 
 
 def in_shard(identity: Mapping[str, Any], shard: tuple[int, int] | None) -> bool:
@@ -282,23 +272,17 @@ def in_shard(identity: Mapping[str, Any], shard: tuple[int, int] | None) -> bool
     return int(trial_key(identity), 16) % n == k - 1
 
 
-def run_plan(
-    plan: TablePlan,
-    out: Path,
-    *,
-    progress=None,
-    shard: tuple[int, int] | None = None,
-    execute: bool = True,
-    jobs: int = 1,
-) -> list[tuple[Row, dict | None]]:
+def run_plan(plan: TablePlan, *, progress=None, execute: bool = True) -> list[tuple[Row, dict | None]]:
     """Run the plan's unfinished trials; return `(row, record)` for every trial, in plan order.
 
-    With `shard=(k, n)` only the trials of shard k of n are run; with `execute=False` none are;
-    with `jobs > 1` they run in that many worker processes (`kerasdl.runner.parallel`), with the
-    numbers of a serial run. Trials neither stored nor run come back as `(row, None)`.
-    `progress`, if given, is a `Progress` (see `kerasdl.runner.progress`).
+    With `options.shard=(k, n)` only the trials of shard k of n are run; with `execute=False`
+    none are; with `options.jobs > 1` they run in that many worker processes
+    (`kerasdl.runner.parallel`), with the numbers of a serial run. Trials neither stored nor run
+    come back as `(row, None)`. `progress`, if given, is a `Progress` (see
+    `kerasdl.runner.progress`).
     """
-    store, mine = store_of(plan, out), worker_store_of(plan, out)
+    store, mine = store_of(plan), worker_store_of(plan)
+    shard, jobs = plan.options.shard, plan.options.jobs
     records = [store.get(identity) for *_, identity in plan.trials]
     todo = [
         position
@@ -312,7 +296,7 @@ def run_plan(
             from kerasdl.runner.parallel import TrialFailed, run_parallel  # it imports this module
 
             try:
-                finished = run_parallel(plan, todo, out, jobs, progress)
+                finished = run_parallel(plan, todo, progress)
             except TrialFailed as error:
                 for position, record in error.records.items():
                     records[position] = record

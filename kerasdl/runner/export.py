@@ -17,6 +17,7 @@ import keras
 
 from kerasdl.data import class_names
 from kerasdl.runner.execute import plan_table, run_plan, run_trial, store_of
+from kerasdl.runner.options import RunOptions
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.spec import Report
 
@@ -31,40 +32,23 @@ class ExportError(ValueError):
     """A row that cannot be exported (no Keras model, unknown row); the message says why."""
 
 
-def export_row(
-    report: Report,
-    table_name: str,
-    row_name: str,
-    dest,
-    profile: str = "fast",
-    *,
-    out="results",
-    seed: int = 0,
-    trials: int | None = None,
-    epochs: int | None = None,
-    data_dir: str | None = None,
-    overrides=None,
-    quiet: bool = False,
-    strategy: str = "default",
-) -> dict:
+def export_row(report: Report, table_name: str, row_name: str, dest, options: RunOptions = RunOptions()) -> dict:
     """Write `dest/model.keras`, `dest/saved_model/` and `dest/labels.json`; return the labels."""
     table = report.table(table_name)
     valid = [r.name for r in table.rows]
     if row_name not in valid:
         raise ExportError(f"unknown row {row_name!r} of {report.id}/{table_name}; choose from: {', '.join(valid)}")
-    plan = plan_table(
-        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides,
-        strategy=strategy,
-    )
+    # One process: the row's trials are a slice of the table's (a worker plans the whole table).
+    plan = plan_table(report, table, options.replace(jobs=1, shard=None))
     plan.trials = [planned for planned in plan.trials if planned[0].name == row_name]
-    records = [record for _, record in run_plan(plan, out, progress=Progress(quiet=quiet))]
+    records = [record for _, record in run_plan(plan, progress=Progress(quiet=options.quiet))]
     column = table.columns[0]
     scored = [r for r in records if r["metrics"].get(column) is not None]
     if not scored:
         raise ExportError(f"no trial of {report.id}/{table_name}/{row_name} has a {column} value")
     pick = min if lower_is_better(column) else max
     best = pick(scored, key=lambda r: r["metrics"][column])
-    store = store_of(plan, out)
+    store = store_of(plan)
     model_file = store.model_path(best["identity"])
     if "model" in best and best["model"] is None:
         raise ExportError(f"{report.id}/{table_name}/{row_name} trains no Keras model; nothing to export")
@@ -84,7 +68,7 @@ def export_row(
         "report": report.id,
         "table": table_name,
         "row": row_name,
-        "profile": profile,
+        "profile": options.profile,
         "trial": best["trial"],
         "seed": best["seed"],
         "metrics": best["metrics"],

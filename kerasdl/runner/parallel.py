@@ -1,7 +1,7 @@
 """`--jobs N`: a table's unfinished trials in N worker processes at once.
 
 The workers are a standard-library `ProcessPoolExecutor` (spawned processes: TensorFlow does not
-survive a fork). Each worker plans the table again from the same request, so every trial has the
+survive a fork). Each worker plans the table again from the same options, so every trial has the
 identity, the seed and therefore the numbers of a serial run, and writes its record into the same
 store. Each worker gets its share of the cores for TensorFlow's inter-op thread pool; the intra-op
 pool, which splits one op (a matrix product, a convolution) over threads, keeps a serial run's
@@ -32,6 +32,7 @@ from typing import Any
 
 from kerasdl.runner import execute
 from kerasdl.runner.environment import cpu_cores
+from kerasdl.runner.options import RunOptions
 from kerasdl.runner.spec import Report
 from kerasdl.runner.store import canonical
 
@@ -104,10 +105,10 @@ def _start_worker(stop, events, threads: int) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _plan(location: tuple[str, str], table: str, profile: str, request: str):
+def _plan(location: tuple[str, str], table: str, planning: str):
     module, attribute = location
     report = getattr(importlib.import_module(module), attribute)
-    return execute.plan_table(report, report.table(table), profile, **json.loads(request))
+    return execute.plan_table(report, report.table(table), RunOptions(**json.loads(planning)))
 
 
 class _EventProgress:
@@ -126,9 +127,10 @@ class _EventProgress:
         self.events.put(("end", self.position))
 
 
-def _run_in_worker(location, table, profile, request, position, out):
-    plan = _plan(location, table, profile, request)
-    store, planned = execute.store_of(plan, out), plan.trials[position]
+def _run_in_worker(location, table, planning, position, out):
+    plan = _plan(location, table, planning)
+    plan.options = plan.options.replace(out=out)
+    store, planned = execute.store_of(plan), plan.trials[position]
     # Another process (a shard, a second run) may have finished it meanwhile.
     stored = store.get(planned[4])
     if stored is not None:
@@ -181,13 +183,13 @@ def pool_for(jobs: int) -> WorkerPool:
     return _pools[jobs]
 
 
-def run_parallel(plan, positions: list[int], out, jobs: int, progress=None) -> dict[int, dict]:
-    """Run the trials at `positions` of `plan` in `jobs` worker processes; return their records by
+def run_parallel(plan, positions: list[int], progress=None) -> dict[int, dict]:
+    """Run the trials at `positions` of `plan` in `plan.options.jobs` worker processes; return their records by
     position. Raises KeyboardInterrupt after stopping the workers when a stop is requested, and
     `TrialFailed` after the other trials when some trials failed."""
     location = report_location(plan.report)
-    request = canonical(plan.request)
-    pool = pool_for(jobs)
+    planning = canonical(plan.options.planning())
+    pool = pool_for(plan.options.jobs)
     records: dict[int, dict] = {}
     failures: list[str] = []
     todo = list(positions)
@@ -216,7 +218,7 @@ def run_parallel(plan, positions: list[int], out, jobs: int, progress=None) -> d
 
     while todo:
         pending = {
-            pool.executor.submit(_run_in_worker, location, plan.table.name, plan.profile, request, p, out): p
+            pool.executor.submit(_run_in_worker, location, plan.table.name, planning, p, plan.options.out): p
             for p in todo
         }
         todo, broken, processes = [], [], {}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kerasdl.runner import distribute, environment, figures, summary as summaries
 from kerasdl.runner.execute import plan_table, run_plan
+from kerasdl.runner.options import RunOptions
 from kerasdl.runner.parallel import TrialFailed
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.spec import Report, Table
@@ -38,58 +39,40 @@ def write_outputs(summary: dict, records, table: Table, folder: Path) -> list[Pa
 
 
 def run_table(
-    report: Report,
-    table: Table,
-    profile: str = "fast",
-    *,
-    out="results",
-    seed: int = 0,
-    trials: int | None = None,
-    epochs: int | None = None,
-    data_dir: str | None = None,
-    overrides=None,
-    quiet: bool = False,
-    echo=print,
-    shard: tuple[int, int] | None = None,
-    execute: bool = True,
-    strategy: str = "default",
-    jobs: int = 1,
+    report: Report, table: Table, options: RunOptions = RunOptions(), *, echo=print, execute: bool = True
 ) -> dict:
-    """Run (or resume) `table` of `report` in `profile`; return its summary.
+    """Run (or resume) `table` of `report` with `options`; return its summary.
 
-    `shard=(k, n)` runs only shard k's trials and writes no table (the other shards' trials may be
-    missing): a later run without a shard, or `execute=False` (`reproduce collect`), assembles it
-    from every shard's stored trials. `strategy` names a `kerasdl.runner.distribute` strategy;
-    a non-chief worker of a multi-worker run trains with the chief and writes no table. `jobs`
-    runs the unfinished trials in that many processes (`kerasdl.runner.parallel`).
+    With `options.shard=(k, n)` only shard k's trials run and no table is written (the other
+    shards' trials may be missing): a later run without a shard, or `execute=False` (`reproduce
+    collect`), assembles it from every shard's stored trials. Under a multi-worker strategy a
+    non-chief worker trains with the chief and writes no table. `options.jobs` runs the
+    unfinished trials in that many processes (`kerasdl.runner.parallel`). `echo` prints the
+    table (None: silent).
     """
     start = time.perf_counter()
-    plan = plan_table(
-        report, table, profile, seed=seed, trials=trials, epochs=epochs, data_dir=data_dir, overrides=overrides,
-        strategy=strategy,
-    )
+    plan = plan_table(report, table, options)
     failed = None
     try:
-        records = run_plan(plan, Path(out), progress=Progress(quiet=quiet), shard=shard, execute=execute, jobs=jobs)
+        records = run_plan(plan, progress=Progress(quiet=options.quiet), execute=execute)
     except TrialFailed as error:  # the table is written without them, then the failure goes on
         records, failed = error.records, error
     summary = summaries.summarize(plan, records, time.perf_counter() - start)
-    summary["environment"] = environment.describe(plan, jobs)
-    if not distribute.is_chief(strategy):
+    summary["environment"] = environment.describe(plan)
+    if not distribute.is_chief(options.strategy):
         if echo is not None:
-            kind, index = distribute.task(strategy)
+            kind, index = distribute.task(options.strategy)
             echo(f"{report.id}/{table.name}: {kind} {index} trained with the chief (which writes the table)")
         return summary
-    if shard is not None:
+    if options.shard is not None:
         if echo is not None:
             done = len(records) - summary["missing_trials"]
-            echo(f"{report.id}/{table.name}: shard {shard[0]}/{shard[1]} done; {done} of {len(records)} trials stored")
-        if failed is not None:
-            raise failed
-        return summary
-    write_outputs(summary, records, table, Path(out) / report.id)
-    if echo is not None:
-        echo(summaries.format_text(summary))
+            k, n = options.shard
+            echo(f"{report.id}/{table.name}: shard {k}/{n} done; {done} of {len(records)} trials stored")
+    else:
+        write_outputs(summary, records, table, Path(options.out) / report.id)
+        if echo is not None:
+            echo(summaries.format_text(summary))
     if failed is not None:
         raise failed
     return summary
