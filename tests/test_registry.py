@@ -41,13 +41,13 @@ def fake_distribution(folder, entry="my_homework = my_course:REPORT"):
 
 
 def test_kerasdl_registers_its_five_reports():
-    assert registry.report_ids()[:5] == OWN
+    assert registry.report_ids() == sorted(OWN)
     for report_id in OWN:
         assert registry.load_report(report_id).id == report_id
 
 
 def test_unknown_report_names_the_choices():
-    with pytest.raises(registry.ReportNotFound, match="unknown report 'nope'; choose from: scratch_mlp"):
+    with pytest.raises(registry.ReportNotFound, match="unknown report .nope.; choose from: alt_softmax, classifiers"):
         registry.load_report("nope")
 
 

@@ -32,8 +32,8 @@ def _entry_points() -> dict[str, metadata.EntryPoint]:
 
 
 def report_ids() -> list[str]:
-    """The ids of every installed report, in the order their distributions declare them."""
-    return list(_entry_points())
+    """The ids of every installed report, sorted (entry points come in no stated order)."""
+    return sorted(_entry_points())
 
 
 def load_report(report_id: str) -> Report:
