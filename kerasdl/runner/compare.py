@@ -1,4 +1,4 @@
-"""Two runs side by side, cell by cell: `python -m reproduce compare A B`.
+"""Two runs side by side, cell by cell: `kerasdl compare A B`.
 
 From the project's issue "a verdict for every cell, one offline HTML page, and comparing two
 runs": for every table in both results folders (matched by report, table and profile; e.g. a

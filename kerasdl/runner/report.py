@@ -30,7 +30,7 @@ from typing import Any, Mapping
 import jinja2
 from matplotlib.figure import Figure
 
-from kerasdl.runner import verdict as verdicts
+from kerasdl.runner import registry, verdict as verdicts
 from kerasdl.runner.spec import PROFILES
 from kerasdl.runner.store import write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt
@@ -245,6 +245,28 @@ def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
     return cells
 
 
+def paper_hours(summary: Mapping[str, Any]) -> float | None:
+    """Hours of trials the `paper` profile of this (shorter) table would take on the machine that
+    ran it: its time per trial, epoch and training example, scaled to the paper profile's trials,
+    epochs and examples. None where it cannot be told (the report is not installed, no timing)."""
+    try:
+        report = registry.load_report(summary["report"])
+        table = report.table(summary["table"])
+    except (LookupError, TypeError, ImportError):
+        return None
+    ran, paper = summary.get("config") or {}, report.settings(table, "paper")
+    trials = sum(row.get("trials") or 0 for row in summary["rows"])
+    examples = (summary.get("data") or {}).get("train") or 1
+    if not trials or not summary.get("compute_s"):
+        return None
+    per_unit = summary["compute_s"] / (trials * ran.get("epochs", 1) * examples)
+    paper_examples = paper.get("n_train") or (examples if ran.get("n_train") is None else None)
+    if paper_examples is None:  # the paper's full data set, whose size this table does not know
+        return None
+    paper_trials = len(summary["rows"]) * (table.trials or paper.get("trials", 1))
+    return per_unit * paper_trials * paper.get("epochs", 1) * paper_examples / 3600
+
+
 def _anchor(key: tuple[str, str, str]) -> str:
     return "t-" + "-".join("".join(c if c.isalnum() else "_" for c in part) for part in key)
 
@@ -288,6 +310,7 @@ def _table_view(loaded: Loaded, reference: Loaded | None, with_reference: bool, 
         "with_reference": with_reference,
         "has_reference": reference is not None,
         "ref_counts": ref_counts,
+        "paper_hours": None,
     }
 
 
@@ -424,6 +447,10 @@ def build(folder, reference=None) -> dict:
     for key, loaded in tables.items():
         view = _table_view(loaded, references.get(key), reference is not None, folder)
         view["_summary"] = loaded.summary
+        report_id, table, profile = key
+        if profile != "paper" and (report_id, table, "paper") not in tables:
+            hours = paper_hours(loaded.summary)
+            view["paper_hours"] = None if hours is None or hours < 0.1 else f"{hours:.1f}"
         views.append(view)
     rows, totals = _summary_rows(views, reference is not None)
     by_report: dict[str, list[Loaded]] = {}
