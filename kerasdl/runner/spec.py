@@ -39,7 +39,11 @@ class Conclusion:
     """A claim of the report, checked on the reproduced table.
 
     `check` receives `{row name: {column: mean over finished trials}}` and returns whether the claim
-    holds, or `None` when the reproduction cannot decide (a row missing, say).
+    holds, or `None` when the reproduction cannot decide (a row missing, say). Write it with the
+    helpers of `kerasdl.runner.claims` (`best`, `beats`, `increasing`, `within`, ...): their checks
+    carry the row names and columns they read (`check.rows`, `check.columns`), which the `Table`
+    checks against its own when it is defined, so a misspelt name fails at import. Any other
+    callable is accepted too; its names are only checked when the table is summarized.
     """
 
     claim: str
@@ -75,6 +79,15 @@ class Table:
         output: what the trained models output: `probabilities` (one per class), `probability`
             (one sigmoid unit: that of the second label) or `margin` (one raw score, > 0 for the
             second label).
+        paper_comparable: False when the paper column is for information only (a stand-in task):
+            every cell's verdict is then "not comparable" (`kerasdl.runner.verdict`).
+        paper_decimals: the decimals the report printed (an int, or a dict column -> int), for the
+            verdict's half-a-digit term, where the paper's floats drop trailing zeros; None reads
+            them from the floats.
+
+    Raises:
+        ValueError: for an unknown `output`, or a conclusion whose check names a row or column the
+            table does not have.
     """
 
     name: str
@@ -95,10 +108,21 @@ class Table:
     choices: Mapping[str, Sequence[Any]] = dataclasses.field(default_factory=dict)
     labels: Sequence[str] | None = None
     output: str = "probabilities"
+    paper_comparable: bool = True
+    paper_decimals: int | Mapping[str, int] | None = None
 
     def __post_init__(self):
         if self.output not in OUTPUTS:
             raise ValueError(f"table {self.name!r}: output must be one of {OUTPUTS}, not {self.output!r}")
+        rows = [row.name for row in self.rows]
+        for conclusion in self.conclusions:
+            for what, known in (("row", rows), ("column", list(self.columns))):
+                for name in getattr(conclusion.check, what + "s", ()):
+                    if name not in known:
+                        raise ValueError(
+                            f"table {self.name!r}, conclusion {conclusion.claim!r}: no {what} {name!r}; "
+                            f"the table's {what}s are {known}"
+                        )
 
     def row(self, name: str) -> Row:
         for row in self.rows:

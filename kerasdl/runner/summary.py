@@ -78,8 +78,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
                 "config": dict(row.config),
             }
         )
-    paper_decimals = getattr(table, "paper_decimals", None)
-    paper_comparable = bool(getattr(table, "paper_comparable", True))
+    paper_decimals, paper_comparable = table.paper_decimals, bool(table.paper_comparable)
     judged = verdicts.judge_rows(rows, table.columns, paper_decimals=paper_decimals, paper_comparable=paper_comparable)
     for row, judgement in zip(rows, judged):
         row["verdict"] = judgement

@@ -1,0 +1,150 @@
+"""Claim helpers: the checks of a report's conclusions, written with row names.
+
+From the issue: "one small set of claim helpers (best, beats, increasing, within) that take row
+names checked against the table when the table is defined, so a typo fails at import. Generic
+helpers leave the report modules for the library."
+
+Each helper returns a `Check`: callable on the means a `Conclusion`'s check receives
+(`{row name: {column: mean}}`), and carrying the `rows` and `columns` it reads, which
+`Table.__post_init__` checks against the table's own (a misspelt name raises `ValueError` when the
+report module is imported). A check gives:
+
+- `None` (undecided) when any row it names has no result in any column it reads (a row not run
+  yet, a column whose trials all failed or were left out): it decides on all its rows or not at
+  all, never on the rows that happen to have finished;
+- otherwise whether the claim holds.
+
+    Conclusion("ANN3 has the lowest test error", best("ANN3", ROWS, "test_error_pct", higher=False))
+    Conclusion("every ConvNet beats the baseline", beats(CONVNETS, BASELINE, "test_error_pct", higher=False))
+
+`higher=True` reads larger as better (accuracies), `higher=False` smaller (errors, times). A claim
+no helper states (a rank correlation, a comparison of two columns, against the paper's numbers)
+is a `Check` of its own: `Check(test, rows, columns)`, `test` given `{row: {column: float}}` over
+exactly those rows and columns, all present.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+Means = Mapping[str, Mapping[str, float]]
+
+
+def _names(names: str | Iterable[str]) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+class Check:
+    """A conclusion's check on the rows `rows` and columns `columns`: `check(means)` is
+    `test(values)` with `values = {row: {column: mean}}` over those rows and columns, or `None`
+    when one of them has no result."""
+
+    def __init__(self, test: Callable[[dict[str, dict[str, float]]], Any], rows: str | Iterable[str],
+                 columns: str | Iterable[str], text: str = ""):
+        self.test, self.rows, self.columns = test, _unique(_names(rows)), _unique(_names(columns))
+        self.text = text or getattr(test, "__name__", "check")
+
+    def values(self, means: Means) -> dict[str, dict[str, float]] | None:
+        """`{row: {column: mean}}` for this check's rows and columns; None if one is missing.
+        An unknown name in the means raises (`summarize`'s means raise `UnknownNameError`)."""
+        values = {}
+        for row in self.rows:
+            try:
+                row_means = means[row]
+                values[row] = {column: row_means[column] for column in self.columns}
+            except KeyError:
+                return None
+            if any(v is None for v in values[row].values()):
+                return None
+        return values
+
+    def __call__(self, means: Means) -> bool | None:
+        values = self.values(means)
+        return None if values is None else bool(self.test(values))
+
+    def __repr__(self) -> str:
+        return f"<check {self.text}>"
+
+
+class _Combined(Check):
+    def __init__(self, parts: Sequence[Check], combine: Callable[[Iterable[bool]], bool], text: str):
+        super().__init__(lambda values: None, [r for p in parts for r in p.rows], [c for p in parts for c in p.columns], text)
+        self.parts, self.combine = tuple(parts), combine
+
+    def __call__(self, means: Means) -> bool | None:
+        results = [part(means) for part in self.parts]
+        return None if any(r is None for r in results) else self.combine(results)
+
+
+def all_of(*parts: Check) -> Check:
+    """Every part holds (undecided while any part is)."""
+    return _Combined(parts, all, "all_of(" + ", ".join(p.text for p in parts) + ")")
+
+
+def any_of(*parts: Check) -> Check:
+    """At least one part holds (undecided while any part is: every row is needed, as for `all_of`)."""
+    return _Combined(parts, any, "any_of(" + ", ".join(p.text for p in parts) + ")")
+
+
+def _better(a: float, b: float, by: float, higher: bool, strict: bool) -> bool:
+    margin = (a - b) if higher else (b - a)
+    return margin > by if strict else margin >= by
+
+
+def best(row: str, among: Iterable[str], column: str, higher: bool = True) -> Check:
+    """`row` is strictly better in `column` than every other row of `among` (`row` may be in it)."""
+    others = [r for r in _names(among) if r != row]
+
+    def test(v):
+        return all(_better(v[row][column], v[r][column], 0.0, higher, True) for r in others)
+
+    return Check(test, [row, *others], column, f"best({row!r} among {others}, {column}, higher={higher})")
+
+
+def beats(better: str | Iterable[str], worse: str | Iterable[str], column: str, by: float = 0.0,
+          higher: bool = True, strict: bool = True) -> Check:
+    """Every row of `better` beats every row of `worse` in `column` by more than `by`
+    (`strict=False`: by at least `by`, so `by=0` reads "at least as good as")."""
+    better, worse = _names(better), _names(worse)
+
+    def test(v):
+        return all(_better(v[b][column], v[w][column], by, higher, strict) for b in better for w in worse)
+
+    return Check(test, [*better, *worse], column, f"beats({list(better)} over {list(worse)}, {column}, by={by}, higher={higher})")
+
+
+def increasing(rows: Iterable[str], column: str) -> Check:
+    """`column` rises strictly from each row to the next, in the given order."""
+    rows = _names(rows)
+
+    def test(v):
+        return all(v[a][column] < v[b][column] for a, b in zip(rows, rows[1:]))
+
+    return Check(test, rows, column, f"increasing({list(rows)}, {column})")
+
+
+def within(a: str, b: str, column: str, tolerance: float) -> Check:
+    """Rows `a` and `b` differ by at most `tolerance` in `column`."""
+    return Check(lambda v: abs(v[a][column] - v[b][column]) <= tolerance, [a, b], column,
+                 f"within({a!r}, {b!r}, {column}, {tolerance})")
+
+
+def below(rows: str | Iterable[str], column: str, value: float, strict: bool = True) -> Check:
+    """Every row of `rows` is below `value` in `column` (`strict=False`: at most `value`)."""
+    rows = _names(rows)
+    return Check(lambda v: all(_better(v[r][column], value, 0.0, False, strict) for r in rows), rows, column,
+                 f"below({list(rows)}, {column}, {value}, strict={strict})")
+
+
+def above(rows: str | Iterable[str], column: str, value: float, strict: bool = True) -> Check:
+    """Every row of `rows` is above `value` in `column` (`strict=False`: at least `value`)."""
+    rows = _names(rows)
+    return Check(lambda v: all(_better(v[r][column], value, 0.0, True, strict) for r in rows), rows, column,
+                 f"above({list(rows)}, {column}, {value}, strict={strict})")
+
+
+__all__ = ["Check", "above", "all_of", "any_of", "below", "beats", "best", "increasing", "within"]
