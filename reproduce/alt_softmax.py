@@ -19,6 +19,7 @@ import keras
 
 from kerasdl import activations, layers, losses, regularizers
 from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl.runner.claims import all_of, any_of, beats, best, increasing, within
 
 # ## Setup: profiles and the baseline
 
@@ -143,6 +144,7 @@ def _table(name, title, rows, conclusions=(), errata=(), notes=()):
 
 
 ALTERNATIVES = ["abs_max", "square_max", "plus_one_abs_max", "non_negative_max"]
+ACC = "test_accuracy_pct"
 
 q1 = _table(
     "q1_softmax_alternatives",
@@ -157,18 +159,15 @@ q1 = _table(
     conclusions=[
         Conclusion(
             "plus-one-abs-max comes closest to softmax among the alternatives",
-            lambda m: max(["abs-max", "square-max", "plus-one-abs-max", "non-negative-max"], key=lambda r: m[r]["test_accuracy_pct"])
-            == "plus-one-abs-max",
+            best("plus-one-abs-max", ["abs-max", "square-max", "non-negative-max"], ACC),
         ),
         Conclusion(
             "abs-max and square-max (even functions) fall far below softmax (>10 points)",
-            lambda m: all(m["softmax"]["test_accuracy_pct"] - m[r]["test_accuracy_pct"] > 10 for r in ("abs-max", "square-max")),
+            beats("softmax", ["abs-max", "square-max"], ACC, by=10),
         ),
         Conclusion(
             "non-negative-max beats abs-max and square-max but not plus-one-abs-max",
-            lambda m: max(m["abs-max"]["test_accuracy_pct"], m["square-max"]["test_accuracy_pct"])
-            < m["non-negative-max"]["test_accuracy_pct"]
-            < m["plus-one-abs-max"]["test_accuracy_pct"],
+            all_of(beats("non-negative-max", ["abs-max", "square-max"], ACC), beats("plus-one-abs-max", "non-negative-max", ACC)),
         ),
     ],
     notes=["Alternatives are trained with the clipped-log cross-entropy (clip 1e-10); softmax with Keras's cross-entropy."],
@@ -182,10 +181,7 @@ q2 = _table(
         Row("MSE (probabilities vs one-hot)", _acc(95.1), variant(loss="mse")),
     ],
     conclusions=[
-        Conclusion(
-            "cross-entropy beats the squared-distance loss",
-            lambda m: m["cross-entropy"]["test_accuracy_pct"] > m["MSE (probabilities vs one-hot)"]["test_accuracy_pct"],
-        )
+        Conclusion("cross-entropy beats the squared-distance loss", beats("cross-entropy", "MSE (probabilities vs one-hot)", ACC))
     ],
 )
 
@@ -201,17 +197,11 @@ q3 = _table(
         Row("Lp p=4", _acc(95.1), variant(pooling=4)),
     ],
     conclusions=[
-        Conclusion(
-            "(table) max pooling is at least as good as every Lp pooling",
-            lambda m: all(m["max-pooling"]["test_accuracy_pct"] >= m[r]["test_accuracy_pct"] for r in LP_ROWS),
-        ),
-        Conclusion(
-            "(table) p=2 is the best Lp pooling",
-            lambda m: max(LP_ROWS, key=lambda r: m[r]["test_accuracy_pct"]) == "Lp p=2",
-        ),
+        Conclusion("(table) max pooling is at least as good as every Lp pooling", beats("max-pooling", LP_ROWS, ACC, strict=False)),
+        Conclusion("(table) p=2 is the best Lp pooling", best("Lp p=2", LP_ROWS, ACC)),
         Conclusion(
             "(analysis text) Lp pooling is 'significantly higher' than max pooling (some p beats it by > 0.5 points)",
-            lambda m: any(m[r]["test_accuracy_pct"] > m["max-pooling"]["test_accuracy_pct"] + 0.5 for r in LP_ROWS),
+            any_of(*(beats(r, "max-pooling", ACC, by=0.5) for r in LP_ROWS)),
         ),
     ],
     errata=[
@@ -226,13 +216,8 @@ q4 = _table(
     "best test accuracy (%) with an Lp weight penalty, weight_decay 1e-3",
     [Row(f"p={p}", _acc(a), variant(reg_p=p, weight_decay=1e-3)) for p, a in [(-1, 82.8), (1, 90.9), (2, 93.6), (4, 95.4)]],
     conclusions=[
-        Conclusion(
-            "accuracy rises with p (p=-1 < 1 < 2 < 4)",
-            lambda m: all(m[a]["test_accuracy_pct"] < m[b]["test_accuracy_pct"] for a, b in zip(Q4_ROWS, Q4_ROWS[1:])),
-        ),
-        Conclusion(
-            "p=4 is the best exponent", lambda m: max(Q4_ROWS, key=lambda r: m[r]["test_accuracy_pct"]) == "p=4"
-        ),
+        Conclusion("accuracy rises with p (p=-1 < 1 < 2 < 4)", increasing(Q4_ROWS, ACC)),
+        Conclusion("p=4 is the best exponent", best("p=4", Q4_ROWS, ACC)),
     ],
     notes=["For p=-1 the penalty uses (|w| + 1e-6)^-1 (SignedLp's guard)."],
 )
@@ -247,7 +232,7 @@ q4_signed = _table(
     conclusions=[
         Conclusion(
             "negating the penalty leaves the accuracy unchanged (within 1 point)",
-            lambda m: abs(m["baseline (+L2)"]["test_accuracy_pct"] - m["negated penalty (L_model - L_reg)"]["test_accuracy_pct"]) <= 1.0,
+            within("baseline (+L2)", "negated penalty (L_model - L_reg)", ACC, 1.0),
         )
     ],
 )

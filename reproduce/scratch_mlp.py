@@ -22,6 +22,7 @@ import numpy as np
 
 from kerasdl import schedules, scratch
 from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult
+from kerasdl.runner.claims import beats, below, best
 
 # ## Setup: profiles
 
@@ -167,9 +168,7 @@ def _row(name, train, test, train_var, test_var, seconds):
     )
 
 
-def _mean(m, row, column):
-    return m[row][column]
-
+ANNS = list(NETWORKS)
 
 t5 = Table(
     name="t5_performance",
@@ -194,21 +193,17 @@ t5 = Table(
     conclusions=[
         Conclusion(
             "softmax + cross-entropy (ANN1, ANN3) gives lower test error than sigmoid + MSE (ANN2)",
-            lambda m: max(_mean(m, "ANN1", "test_error_pct"), _mean(m, "ANN3", "test_error_pct"))
-            < _mean(m, "ANN2", "test_error_pct"),
+            beats(["ANN1", "ANN3"], "ANN2", "test_error_pct", higher=False),
         ),
         Conclusion(
             "every run trains (the report's means leave no room for a stuck run)",
-            lambda m: all(m[r]["stuck_pct"] == 0 for r in m),
+            below(ANNS, "stuck_pct", 0, strict=False),
         ),
         Conclusion(
             "among the runs that train, softmax + cross-entropy with Tanh (ANN3) has the lowest test error",
-            lambda m: min(m, key=lambda r: m[r]["test_error_trained_pct"]) == "ANN3",
+            best("ANN3", ANNS, "test_error_trained_pct", higher=False),
         ),
-        Conclusion(
-            "ANN3 (Tanh) takes the longest to train",
-            lambda m: max(m, key=lambda r: m[r]["time_s"]) == "ANN3",
-        ),
+        Conclusion("ANN3 (Tanh) takes the longest to train", best("ANN3", ANNS, "time_s")),
     ],
     notes=[
         f"stuck_pct: share of runs ending with train error >= {STUCK_ERROR_PCT:.0f} % (one class "
