@@ -16,3 +16,22 @@ def shared_data():
     if not (SHARED_DATA / "mnist.npz").exists():
         pytest.skip("real data folder ../shared/data is absent")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """Every report's tables in `smoke`, run once per test session, in this process, on generated
+    stand-ins for the image data sets: `(data folder, results folder, printed output)`."""
+    import contextlib
+    import io
+
+    from kerasdl.runner.cli import reproduce_main
+    from tests.test_cli import write_fake_data
+
+    folder = tmp_path_factory.mktemp("smoke")
+    data, out = write_fake_data(folder / "data"), folder / "results"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = reproduce_main(["all", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet"])
+    assert code == 0
+    return data, out, printed.getvalue()

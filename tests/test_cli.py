@@ -105,11 +105,8 @@ def _timing(column):
     return "time" in column or "ms_per" in column or column.endswith("_s")
 
 
-def test_all_reports_run_in_smoke_offline_and_repeat_exactly(tmp_path, capsys):
-    data = write_fake_data(tmp_path / "data")
-    out = tmp_path / "results"
-    assert cli("all", "--profile", "smoke", "--data-dir", str(data), "--out", str(out), "--quiet") == 0
-    printed = capsys.readouterr().out
+def test_all_reports_run_in_smoke_offline_and_repeat_exactly(smoke_run, tmp_path):
+    data, out, printed = smoke_run
     # The same command again, in a fresh process and results folder, its trials in two worker
     # processes (--jobs 2), TensorFlow's CPU path as here: every number but timings equal.
     again = tmp_path / "again"
