@@ -143,7 +143,6 @@ def _table(name, title, rows, conclusions=(), errata=(), notes=()):
     )
 
 
-ALTERNATIVES = ["abs_max", "square_max", "plus_one_abs_max", "non_negative_max"]
 ACC = "test_accuracy_pct"
 
 q1 = _table(

@@ -152,7 +152,7 @@ def _report(conclusions=(), **attributes):
         Row("empty", {"score": 1.0, "time_s": None}, {"value": None}),
     ]
     table = Table("t", "made-up", ["score", "time_s"], rows, _trial, conclusions=list(conclusions))
-    for name, value in attributes.items():  # fields a later change may add to Table
+    for name, value in attributes.items():
         object.__setattr__(table, name, value)
     return Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
 

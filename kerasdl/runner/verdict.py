@@ -19,8 +19,8 @@ The rule comes from this project's issue "a verdict for every cell"; it is state
 
 The paper's numbers are floats, so its printed decimals are read from the float's shortest repr
 (96.8 -> 1 decimal, 82.0 -> 0); `Table.paper_decimals` (an int, or a dict column -> int) overrides
-that where the report printed trailing zeros. `paper_comparable` and `paper_decimals` are read
-with `getattr` and defaults (True, None): a later change may add them to `Table`.
+that where the report printed trailing zeros (`Table.paper_comparable=False` makes a table's
+cells `not comparable`).
 
 Two runs of ours (`python -m reproduce compare`, the report page's reference column) are judged
 by the same rule through `against`: run A plays the paper, its spread term standing for the
