@@ -14,6 +14,7 @@ from benchmarks import common
 
 
 def run(args, echo=print) -> dict:
+    from kerasdl.runner import RunOptions
     from kerasdl.runner.execute import plan_table, run_trial
     from kerasdl.runner.store import TrialStore
     from reproduce.scratch_mlp import REPORT
@@ -24,8 +25,8 @@ def run(args, echo=print) -> dict:
     with tempfile.TemporaryDirectory() as out:
         store = TrialStore(out)
         for backend in ("scratch", "keras"):
-            plan = plan_table(REPORT, table, profile, trials=1, epochs=1 if args.quick else None,
-                              overrides={"backend": backend})
+            plan = plan_table(REPORT, table, RunOptions(profile, trials=1, epochs=1 if args.quick else None,
+                                                        overrides={"backend": backend}))
             # --quick: the first network only (two trials in all).
             for planned in plan.trials[:1] if args.quick else plan.trials:
                 start = time.perf_counter()
