@@ -148,3 +148,36 @@ def test_a_timed_out_distributed_search_leaves_no_process(fake_data, tmp_path, c
     assert _smoke("q4_hidden", fake_data, out, "--workers", "2", "--timeout", "1") == 1
     assert "timed out after 1 s" in capsys.readouterr().err
     assert not _processes_mentioning(str(out))
+
+
+def _fake_summary():
+    trials = [
+        {"trial_id": "0", "values": {"hidden": 100}, "val_accuracy_pct": 91.0, "status": "COMPLETED", "ran_by": []},
+        {"trial_id": "1", "values": {"hidden": 1000}, "val_accuracy_pct": 93.5, "status": "COMPLETED", "ran_by": []},
+    ]
+    return {
+        "search": "q4_hidden", "tuner": "random", "profile": "smoke", "report_choice": {"hidden": 1000},
+        "best": {"trial_id": "1", "values": {"hidden": 1000}, "val_accuracy_pct": 93.5},
+        "space": {"hidden": [100, 1000]}, "trials": trials,
+    }
+
+
+def test_the_plot_leaves_the_matplotlib_backend_alone(tmp_path, monkeypatch):
+    import sys
+
+    import matplotlib
+
+    from tuning import results
+
+    before = matplotlib.rcParams._get_backend_or_none()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the plot changed matplotlib's backend")
+
+    monkeypatch.setattr(matplotlib, "use", refuse)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # importing pyplot now fails
+    path = results.plot(_fake_summary(), tmp_path / "val_accuracy.png")
+    assert path == tmp_path / "val_accuracy.png"
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert not list(tmp_path.glob(".*.tmp.png"))
+    assert matplotlib.rcParams._get_backend_or_none() == before

@@ -139,17 +139,17 @@ def format_text(summary: Mapping[str, Any]) -> str:
 
 def plot(summary: Mapping[str, Any], path: Path) -> Path | None:
     """Validation accuracy of every finished trial against each hyperparameter, the report's
-    choice as a dashed line and the best trial as a star."""
+    choice as a dashed line and the best trial as a star; drawn on a `matplotlib.figure.Figure`
+    (no pyplot, the backend left as it is)."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - matplotlib is a dependency
         return None
     names = list(summary["report_choice"])
     done = [t for t in summary["trials"] if t["val_accuracy_pct"] is not None]
-    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.6), squeeze=False)
+    # A bare Figure, drawn without pyplot: no backend is chosen or changed, nothing stays open.
+    fig = Figure(figsize=(4.5 * len(names), 3.6), layout="tight")
+    axes = fig.subplots(1, len(names), squeeze=False)
     for ax, name in zip(axes[0], names):
         xs = [t["values"].get(name) for t in done]
         ax.scatter(xs, [t["val_accuracy_pct"] for t in done], color="tab:blue", label="trials")
@@ -169,11 +169,9 @@ def plot(summary: Mapping[str, Any], path: Path) -> Path | None:
         ax.grid(alpha=0.3)
     axes[0][0].legend(fontsize=8)
     fig.suptitle(f"tuning / {summary['search']} ({summary['tuner']}, {summary['profile']})")
-    fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.png")
     fig.savefig(tmp, dpi=100)
-    plt.close(fig)
     os.replace(tmp, path)
     return path
 
