@@ -4,7 +4,12 @@ The four learning-rate options of report `scratch_mlp` (constant, step, exponent
 decay) and the epoch-based multiplier schedules of report `lenet5` ("epochs 120-140 at 0.5x,
 140-150 at 0.1x"). Each is a `keras.optimizers.schedules.LearningRateSchedule`: a Keras optimizer
 takes it as `learning_rate`, and `kerasdl.scratch.SGD` calls it with the step (or epoch) index.
+
+`scaled_schedule` and `scaled_epoch_multiplier` shrink a schedule given in a report's epochs to a
+shorter run, keeping its proportions (report `lenet5`'s fast profile).
 """
+
+import math
 
 import keras
 from keras import ops
@@ -132,3 +137,50 @@ class EpochMultiplier(keras.optimizers.schedules.LearningRateSchedule):
             "boundaries": list(self.boundaries),
             "multipliers": list(self.multipliers),
         }
+
+
+def scaled_schedule(length, boundaries, scale):
+    """A schedule given in a report's epochs, scaled to a run `scale` times as long (report
+    `lenet5`: its fast profile trains the 110- and 150-epoch schedules in 10-15 epochs).
+
+    Each of `length` and `boundaries` is multiplied by `scale` and rounded half up; every phase
+    keeps at least one epoch, so a run too short for the proportions still visits each rate.
+
+    Args:
+        length: the schedule's epochs in the report.
+        boundaries: increasing epoch indices (in the report's epochs) where a new phase starts.
+        scale: the run's epochs over the report's.
+
+    Returns:
+        `(epochs, boundaries)`: the scaled length and the scaled boundaries (a list).
+
+    Example:
+    >>> scaled_schedule(150, [120, 140], 12 / 150)
+    (12, [10, 11])
+    """
+    half_up = lambda v: math.floor(v * scale + 0.5)  # noqa: E731
+    epochs = max(half_up(length), len(boundaries) + 1)
+    scaled = []
+    for i, boundary in enumerate(boundaries):
+        low = scaled[-1] + 1 if scaled else 1
+        high = epochs - (len(boundaries) - i)
+        scaled.append(min(max(half_up(boundary), low), high))
+    return epochs, scaled
+
+
+def scaled_epoch_multiplier(initial_learning_rate, steps_per_epoch, *, epochs, boundaries, multipliers, scale=1.0):
+    """An `EpochMultiplier` schedule given in a report's epochs, scaled by `scale` with
+    `scaled_schedule` (report `lenet5`'s scheduled settings, run in fewer epochs than the report's).
+
+    Args:
+        initial_learning_rate: the base rate.
+        steps_per_epoch: optimizer steps in one epoch of the run.
+        epochs, boundaries, multipliers: the schedule in the report's epochs (its length, the
+            epochs where each multiplier starts, and the multipliers).
+        scale: the run's epochs over the report's.
+
+    Returns:
+        `(epochs, schedule)`: the run's epochs and its `EpochMultiplier`.
+    """
+    epochs, scaled = scaled_schedule(epochs, boundaries, scale)
+    return epochs, EpochMultiplier(initial_learning_rate, steps_per_epoch, scaled, multipliers)

@@ -93,3 +93,34 @@ def test_numpy_scalars_are_accepted_as_plain_values(integer, real):
 def test_bools_and_bad_numpy_scalars_are_refused(factory):
     with pytest.raises(ValueError, match="`"):
         factory()
+
+
+@pytest.mark.parametrize(
+    "length, boundaries, scale, expected",
+    [
+        (110, [100], 1.0, (110, [100])),
+        (110, [100], 10 / 80, (14, [13])),
+        (150, [120, 140], 12 / 150, (12, [10, 11])),
+        (150, [140], 12 / 150, (12, [11])),
+        # Too short to keep the proportions: every phase still gets one epoch.
+        (110, [100], 1 / 80, (2, [1])),
+        (150, [120, 140], 1 / 150, (3, [1, 2])),
+        (150, [120, 140], 10 / 150, (10, [8, 9])),
+    ],
+)
+def test_scaled_schedule(length, boundaries, scale, expected):
+    assert schedules.scaled_schedule(length, boundaries, scale) == expected
+
+
+def test_scaled_epoch_multiplier():
+    epochs, rate = schedules.scaled_epoch_multiplier(
+        0.001, 4, epochs=150, boundaries=[120, 140], multipliers=[0.5, 0.1], scale=12 / 150
+    )
+    assert epochs == 12
+    assert isinstance(rate, schedules.EpochMultiplier)
+    assert (rate.steps_per_epoch, rate.boundaries, rate.multipliers) == (4, (10, 11), (0.5, 0.1))
+    got = [float(rate(epoch * 4)) for epoch in (0, 9, 10, 11)]
+    np.testing.assert_allclose(got, [0.001, 0.001, 0.0005, 0.0001], rtol=1e-6)
+    # Unscaled, it is the report's schedule.
+    epochs, rate = schedules.scaled_epoch_multiplier(0.01, 7, epochs=110, boundaries=[100], multipliers=[0.5])
+    assert (epochs, rate.boundaries) == (110, (100,))
