@@ -65,6 +65,61 @@ def test_training_curves(tmp_path):
     assert training_curves("t", "val_loss", histories, tmp_path / "none.png") is None
 
 
+def summary_of(folder, table="t", rows=()):
+    return {"data_dir": str(folder), "report": "r", "table": table, "profile": "smoke", "rows": list(rows)}
+
+
+def test_dataset_samples_maker(tmp_path):
+    from tests.test_cli import write_fake_mnist
+
+    data = write_fake_mnist(tmp_path / "data")
+    paths = figures.dataset_samples("mnist")(summary_of(data, table="mnist"), {}, tmp_path / "out")
+    assert paths == [tmp_path / "out" / "mnist_samples.png"] and is_png(paths[0])
+
+
+def test_setting_curves_maker(tmp_path):
+    history = {"accuracy": [0.5, 0.6], "inverse_test_accuracy": [0.4, 0.5], "loss": [1.0, 0.8],
+               "inverse_test_loss": [1.1, 0.9], "learning_rate": [0.01, 0.005]}
+    draw = figures.setting_curves(test="inverse_test_accuracy", test_label="inverse test")
+    paths = draw(summary_of(tmp_path), {"row": [history]}, tmp_path)
+    assert paths == [tmp_path / "t_curves.png"] and is_png(paths[0])
+    # Nothing to draw: no file, no path.
+    assert figures.setting_curves()(summary_of(tmp_path, table="u"), {"row": [{"loss": [1.0]}]}, tmp_path) == []
+    assert not (tmp_path / "u_curves.png").exists()
+
+
+def test_split_histograms_and_transformed_samples_makers(tmp_path):
+    from tests.test_cli import write_fake_mnist
+
+    data = write_fake_mnist(tmp_path / "data")
+    seen = []
+
+    def inverse(x):
+        seen.append(x.shape)
+        return 255 - x
+
+    paths = figures.split_histograms("mnist", {"inverse": inverse}, "h.png", title="t")(summary_of(data), {}, tmp_path)
+    assert paths == [tmp_path / "h.png"] and is_png(paths[0])
+    assert [shape[0] for shape in seen] == [96, 48]  # the train split, then the test split
+    rows = {"x": lambda x: x, "1 - x": lambda x: 1 - x}
+    paths = figures.transformed_samples("mnist", rows, "s.png", count=4)(summary_of(data), {}, tmp_path)
+    assert paths == [tmp_path / "s.png"] and is_png(paths[0])
+
+
+def test_embedding_panels_maker(tmp_path):
+    rng = np.random.default_rng(2)
+    trial = {"embedding_x": list(rng.normal(size=20)), "embedding_y": list(rng.normal(size=20)), "label": list(rng.integers(0, 10, 20))}
+    rows = [
+        {"name": "A", "reproduced": {"knn_accuracy": {"mean": 0.9}}},
+        {"name": "B", "reproduced": {}},
+        {"name": "no embedding", "reproduced": {}},
+    ]
+    draw = figures.embedding_panels("e.png", title="t")
+    paths = draw(summary_of(tmp_path, rows=rows), {"A": [trial], "B": [trial], "no embedding": [{"loss": [1.0]}]}, tmp_path)
+    assert paths == [tmp_path / "e.png"] and is_png(paths[0])
+    assert draw(summary_of(tmp_path, rows=rows[2:]), {"no embedding": [{}]}, tmp_path / "none") == []
+
+
 @pytest.mark.parametrize("backend, pyplot", [("svg", "blocked"), ("pdf", "allowed")])
 def test_import_and_drawing_leave_the_backend_alone(tmp_path, backend, pyplot):
     """A notebook user's backend survives `import kerasdl.runner` and drawing figures; with pyplot
