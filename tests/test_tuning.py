@@ -181,3 +181,43 @@ def test_the_plot_leaves_the_matplotlib_backend_alone(tmp_path, monkeypatch):
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert not list(tmp_path.glob(".*.tmp.png"))
     assert matplotlib.rcParams._get_backend_or_none() == before
+
+
+def _hparams_sessions(folder):
+    """`{run folder: hyperparameter values}` of every HParams session-start entry under `folder`."""
+    from tensorboard.backend.event_processing import event_accumulator
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    sessions = {}
+    for path in sorted(Path(folder).rglob("events.out.tfevents.*")):
+        events = event_accumulator.EventAccumulator(str(path))
+        events.Reload()
+        try:
+            content = events.PluginTagToContent("hparams")
+        except KeyError:
+            continue
+        start = content.get("_hparams_/session_start_info")
+        if start is not None:
+            info = plugin_data_pb2.HParamsPluginData.FromString(start).session_start_info
+            sessions[path.parent.relative_to(folder).as_posix()] = {k: v.number_value for k, v in info.hparams.items()}
+    return sessions
+
+
+def test_tensorboard_logs_hold_every_trials_hparams(fake_data, tmp_path):
+    out, logs = tmp_path / "tuning", tmp_path / "tb"
+    stale = logs / "q4_hidden" / "7" / "execution0"  # an earlier search's trial: removed on a fresh start
+    stale.mkdir(parents=True)
+    (logs / "q4_hidden" / "notes.txt").write_text("kept")
+    assert _smoke("q4_hidden", fake_data, out, "--max-trials", "2", "--tensorboard", str(logs)) == 0
+    summary = _summary(out, "q4_hidden")
+    assert summary["tensorboard"] == str(logs / "q4_hidden")
+    sessions = _hparams_sessions(logs / "q4_hidden")
+    # KerasTuner moved the callback's logs to <trial>/execution0 and added the HParams callback.
+    assert sessions == {f"{t['trial_id']}/execution0": {"hidden": float(t["values"]["hidden"])} for t in summary["trials"]}
+    assert list((logs / "q4_hidden" / summary["trials"][0]["trial_id"] / "execution0" / "validation").glob("events.*"))
+    assert not (logs / "q4_hidden" / "7").exists() and (logs / "q4_hidden" / "notes.txt").exists()
+    # A distributed search passes the option on to its chief and workers.
+    from tuning.cli import _child_args, parser
+
+    args = parser().parse_args(["q4_hidden", "--workers", "2", "--tensorboard", str(logs)])
+    assert _child_args(args)[-2:] == ["--tensorboard", str(logs)]

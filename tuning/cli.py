@@ -3,7 +3,7 @@
     python -m tuning list
     python -m tuning SEARCH [--tuner random|hyperband|bayesian] [--max-trials N] [--profile P]
                      [--data-dir DIR] [--out DIR] [--seed S] [--resume] [--quiet]
-                     [--workers N [--timeout S]]
+                     [--workers N [--timeout S]] [--tensorboard DIR]
 
 Bad arguments print one line naming the problem and the valid choices, and exit with status 2;
 so do missing data and a `--resume` of a search whose space or settings have changed.
@@ -38,6 +38,10 @@ def parser(prog: str = "tuning") -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue the search saved under --out (default: start fresh)")
     p.add_argument("--workers", type=positive_int, help="run as a chief and N workers on this machine (KerasTuner's distributed mode)")
     p.add_argument("--timeout", type=positive_int, help="with --workers: stop every process after S seconds")
+    p.add_argument(
+        "--tensorboard", type=out_folder, metavar="DIR",
+        help="also write TensorBoard logs with HParams, per trial, to DIR/SEARCH/ (KerasTuner's own hook)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only the summary")
     return p
 
@@ -77,6 +81,8 @@ def _child_args(args) -> list[str]:
         argv += ["--max-trials", str(args.max_trials)]
     if args.resume:
         argv.append("--resume")
+    if args.tensorboard:
+        argv += ["--tensorboard", args.tensorboard]
     return argv
 
 
@@ -120,6 +126,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tuning") -> int:
             seed=args.seed,
             resume=args.resume,
             quiet=args.quiet,
+            tensorboard=args.tensorboard,
         )
     except (DataError, SearchChanged) as error:
         print(f"{prog}: {error}", file=sys.stderr)

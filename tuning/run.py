@@ -6,6 +6,11 @@ KerasTuner reloads an existing project of the same name without a word (`overwri
 when the code's search space has changed since: the space then silently stays the old one. Here a
 search starts fresh unless asked to resume, and a resumed search must have been run with the same
 space, tuner, settings, data and seed (kept in `<project>/search.json`), or it is refused.
+
+With `tensorboard=DIR`, the search passes a `keras.callbacks.TensorBoard(DIR/<search>)` to
+`tuner.search`: KerasTuner itself (`Tuner._configure_tensorboard_dir`) moves its logs to
+`DIR/<search>/<trial>/execution<n>/` and adds TensorBoard's HParams callback with the trial's
+hyperparameters, so TensorBoard's HParams dashboard lists every trial.
 """
 
 from __future__ import annotations
@@ -84,6 +89,19 @@ def prepare_project(project: Path, wanted: dict, resume: bool, role: str | None)
     return "fresh"
 
 
+def tensorboard_folder(tensorboard, search_name: str, fresh: bool) -> Path:
+    """`tensorboard/<search>`; when the search starts fresh, the trial logs of an earlier search
+    there (KerasTuner's `<trial id>/execution<n>/` folders) are removed, so that TensorBoard does not
+    show two trials under one id. Nothing else in the folder is touched."""
+    folder = Path(tensorboard) / search_name
+    if fresh and folder.is_dir():
+        for trial in folder.iterdir():
+            runs = list(trial.iterdir()) if trial.is_dir() and trial.name.isdigit() else []
+            if runs and all(r.is_dir() and r.name.startswith("execution") for r in runs):
+                shutil.rmtree(trial)
+    return folder
+
+
 def run_search(
     search,
     *,
@@ -95,12 +113,14 @@ def run_search(
     seed: int = 0,
     resume: bool = False,
     quiet: bool = False,
+    tensorboard=None,
     echo=print,
 ) -> dict | None:
     """Run (or resume, or join as a worker) `search`; returns its summary (None on a worker).
 
     The summary is also written to `<out>/<search>/summary.json`, with the plot
-    `val_accuracy.png` beside it, and printed through `echo`.
+    `val_accuracy.png` beside it, and printed through `echo`. With `tensorboard`, a folder,
+    TensorBoard logs with HParams go to `tensorboard/<search>/` (see the module's docstring).
 
     Raises:
         DataError: the data set cannot be found.
@@ -122,6 +142,13 @@ def run_search(
         budget = f"max_epochs {settings['epochs']}" if tuner == "hyperband" else f"{trials} trials"
         where = {None: "", "chief": " as the chief", "worker": f" as worker {distributed.tuner_id()}"}[role]
         echo(f"tuning / {search.name}: {tuner} search, {budget}, {state}{where}; project {folder / PROJECT}")
+    callbacks = []
+    logs = None
+    if tensorboard is not None:
+        logs = tensorboard_folder(tensorboard, search.name, fresh=state == "fresh")
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(logs)))
+        if not quiet:
+            echo(f"tuning / {search.name}: TensorBoard logs with HParams in {logs}/ (tensorboard --logdir {tensorboard})")
 
     keras.utils.set_random_seed(seed)
     tuner_ = make_tuner(
@@ -133,7 +160,7 @@ def run_search(
     with distributed.stoppable(role):
         tuner_.search(
             x_train, y_train, validation_data=validation, epochs=settings["epochs"],
-            batch_size=settings["batch_size"], verbose=0 if quiet else 2,
+            batch_size=settings["batch_size"], verbose=0 if quiet else 2, callbacks=callbacks,
         )
     trials_done = results.read_trials(folder / PROJECT)
     if role == "worker":
@@ -151,6 +178,7 @@ def run_search(
         distributed=role == "chief",
         settings=settings,
         data={"source": dataset.source, "train": len(y_train), "validation": len(validation[1])},
+        tensorboard=None if logs is None else str(logs),
         elapsed_s=time.perf_counter() - start,
     )
     results.write(summary, folder)
