@@ -157,8 +157,9 @@ def test_truncated_and_old_schema_tables_are_named_and_skipped(copy):
     (folder / "tuning" / "search" / "summary.json").write_text(json.dumps({"table": "q5", "best": 1}))
 
     written = write_report(folder)
-    assert len(written.warnings) == 2
-    broken, old_line = sorted(written.warnings)
+    assert len(written.warnings) == 3  # the two tables, and the summary in tuning/ (not of the tuning schema)
+    broken, old_line, summary_line = sorted(written.warnings)
+    assert summary_line.startswith("tuning/search/summary.json: not a tuning summary") and "'search'" in summary_line
     assert broken.startswith("toy/broken.json: not readable as JSON") and broken.endswith("skipped")
     assert old_line.startswith("toy/old.json: an older schema") and "'verdicts'" in old_line
     page = Page(written.html.read_text())
@@ -268,3 +269,105 @@ def test_the_page_in_headless_chromium(results, tmp_path):
     assert pixels.shape[:2] == (2000, 1200)
     colours = {tuple(p) for p in pixels[::7, ::7, :3].reshape(-1, 3).round(2).tolist()}
     assert len(colours) > 20  # text, verdict colours and plots, not a blank page
+
+
+def _tuning_summary(search="q4_hidden", **change):
+    """A summary as `python -m tuning` writes it (`tuning.results.summarize`, then `write`)."""
+    trials = [
+        {"trial_id": "0", "values": {"hidden": 100}, "val_accuracy_pct": 91.25, "best_epoch": 2, "status": "COMPLETED", "ran_by": []},
+        {"trial_id": "1", "values": {"hidden": 1000}, "val_accuracy_pct": 92.5, "best_epoch": 2, "status": "COMPLETED", "ran_by": []},
+        {"trial_id": "2", "values": {"hidden": 300}, "val_accuracy_pct": 94.0, "best_epoch": 1, "status": "COMPLETED", "ran_by": []},
+    ]
+    doc = {
+        "search": search, "title": "hidden units of <Q4>'s net", "table": "q4_mnist", "objective": "val_accuracy",
+        "report_choice": {"hidden": 1000},
+        "best": {"trial_id": "2", "values": {"hidden": 300}, "val_accuracy_pct": 94.0},
+        "report_choice_trial": {"trial_id": "1", "values": {"hidden": 1000}, "val_accuracy_pct": 92.5},
+        "apply": "python -m reproduce classifiers q4_mnist --set hidden=300",
+        "trials": trials, "workers": {}, "tuner": "random", "profile": "smoke", "max_trials": 3, "seed": 0,
+        "space": {"hidden": [100, 300, 1000]}, "distributed": False, "settings": {"epochs": 2},
+        "data": {"source": "files", "train": 90, "validation": 10}, "tensorboard": None, "elapsed_s": 12.5,
+        "figure": "val_accuracy.png",
+    }
+    doc.update(change)
+    return doc
+
+
+def _write_search(folder: Path, doc, png: bytes | None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.json").write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    if png is not None:
+        (folder / "val_accuracy.png").write_bytes(png)
+    return folder
+
+
+def test_tuning_summaries_get_a_section_with_their_figure_and_broken_ones_are_named(copy):
+    folder = copy()
+    png = (folder / "toy" / "alpha.png").read_bytes()
+    _write_search(folder / "tuning" / "q4_hidden", _tuning_summary(), png)
+    # Elsewhere (another --out inside the results folder): found by its schema.
+    _write_search(folder / "fast" / "q5_cnn", _tuning_summary("q5_cnn", report_choice_trial=None, tensorboard="tb/q5_cnn"), None)
+    # A summary.json of another kind elsewhere is passed over in silence.
+    (folder / "other" / "summary.json").parent.mkdir()
+    (folder / "other" / "summary.json").write_text(json.dumps({"total": 3}))
+    # Broken summaries in tuning/: named and skipped.
+    _write_search(folder / "tuning" / "truncated", json.dumps(_tuning_summary("truncated"))[:200], png)
+    bad_best = _tuning_summary("bad_best", best={"trial_id": "2", "values": {}, "val_accuracy_pct": 94.0})
+    _write_search(folder / "tuning" / "bad_best", bad_best, png)
+    _write_search(folder / "tuning" / "no_trials", {k: v for k, v in _tuning_summary("no_trials").items() if k != "trials"}, png)
+
+    written = write_report(folder)
+    warnings = sorted(written.warnings)
+    assert [w.split(":")[0] for w in warnings] == [
+        "tuning/bad_best/summary.json", "tuning/no_trials/summary.json", "tuning/truncated/summary.json"
+    ]
+    assert all(w.endswith("skipped") for w in warnings)
+    assert "'best' lacks values" in warnings[0] and "'trials'" in warnings[1] and "not readable as JSON" in warnings[2]
+    tables, table_warnings = load_tables(folder)
+    assert len(tables) == 2 and table_warnings == []  # the summaries are no tables, nor table warnings
+
+    html = written.html.read_text()
+    page = Page(html)
+    words = page.words
+    assert "searches" in page.ids and "s-tuning_q4_hidden" in page.ids and "s-fast_q5_cnn" in page.ids
+    for text in ("Hyperparameter searches", "searches: 2", "tuning / q4_hidden", "tuning / q5_cnn",
+                 "trials run: 3", "hidden units of <Q4>'s net", "best (this search)", "report's choice",
+                 "94.00 (trial 2)", "92.50 (trial 1)", "not tried in this search",
+                 "python -m reproduce classifiers q4_mnist --set hidden=300", "tb/q5_cnn",
+                 "tuning/bad_best/summary.json", "val_accuracy.png (missing)"):
+        assert text in words, text
+    assert "<Q4>" not in html  # escaped
+    # The best value (300) beside the report's (1000) in the search's table.
+    rows = html[html.index('id="s-tuning_q4_hidden"'):]
+    assert '<td class="name">hidden</td><td class="num">300</td><td class="num">1000</td>' in rows
+    # The figure is embedded as a data: URI; still nothing external on the page.
+    uri = "data:image/png;base64," + __import__("base64").b64encode(png).decode("ascii")
+    images = [attrs for tag, attrs in page.tags if tag == "img"]
+    assert any(a["src"] == uri and "q4_hidden" in a["alt"] for a in images)
+    for tag, attrs in page.tags:
+        assert tag not in ("script", "link", "iframe", "object", "embed")
+        for name in ("src", "href", "srcset", "action"):
+            if name in attrs:
+                assert attrs[name].startswith("data:image/png;base64," if name == "src" else "#"), (tag, attrs)
+    hrefs = {attrs["href"][1:] for tag, attrs in page.tags if tag == "a"}
+    assert {"searches", "s-tuning_q4_hidden", "s-fast_q5_cnn"} <= hrefs <= page.ids  # in the table of contents
+    assert "http://" not in html and "https://" not in html
+
+    markdown = written.md.read_text()
+    for text in ("## Hyperparameter searches", "### tuning / q4_hidden (random)", "searches: 2",
+                 "| hidden | 300 | 1000 |", "| validation accuracy % | 94.00 (trial 2) | 92.50 (trial 1) |",
+                 "`python -m reproduce classifiers q4_mnist --set hidden=300`",
+                 "![tuning / q4_hidden: val_accuracy.png](tuning/q4_hidden/val_accuracy.png)",
+                 "Figure `val_accuracy.png` (missing)", "tuning/truncated/summary.json"):
+        assert text in markdown, text
+
+
+def test_the_report_module_reads_tuning_summaries_without_importing_tuning():
+    import ast
+
+    import kerasdl.runner.report as module
+
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not any(name == "tuning" or name.startswith("tuning.") for name in imported)

@@ -14,6 +14,13 @@ from the network, readable in a narrow window and printed. Tables are `<folder>/
 (also one or two folders further down, e.g. `results/fast/...`; never under `trials/`, `models/`,
 `export/`, `workers/`); of several for one report, table and profile the newest is shown. A table
 JSON that does not parse or has an older schema is named in the page's warnings and skipped.
+
+Hyperparameter searches (`python -m tuning`, whose default `--out` is `results/tuning/`) get a
+section of their own: every `<folder>/tuning/<search>/summary.json`, and any other `summary.json`
+of the tuning schema, shows the best values and their validation accuracy beside the report's
+choice, the command that runs the table with the tuned values and the `val_accuracy.png` figure.
+Only the JSON is read (the `tuning` application is not imported); a malformed summary is named in
+the warnings and skipped.
 """
 
 from __future__ import annotations
@@ -43,6 +50,12 @@ MAX_DEPTH = 3  # <folder>/<profile-ish>/<report>/<table>.json at most
 REQUIRED = ("report", "table", "profile", "columns", "rows", "conclusions", "verdicts", "conclusions_holding")
 ROW_REQUIRED = ("name", "paper", "reproduced", "verdict")
 OUT_OF_TOLERANCE = ("higher", "lower")
+# A tuning summary (`tuning.results.summarize`, read here as JSON only: the library does not import
+# the `tuning` application): these fields, with a trial's and a best entry's below.
+TUNING_FILE = "summary.json"
+TUNING_REQUIRED = ("search", "table", "objective", "tuner", "report_choice", "best", "report_choice_trial", "trials")
+TUNING_MARKERS = ("objective", "report_choice", "report_choice_trial")  # a summary.json of the tuning schema
+TRIAL_REQUIRED = ("trial_id", "values", "val_accuracy_pct", "status")
 COLOURS = {"consistent": "#1a7f37", "inconclusive": "#bf8700", "higher": "#cf222e", "lower": "#cf222e"}
 
 
@@ -59,7 +72,8 @@ class Loaded:
 
 
 class Written(tuple):
-    """`(html_path, md_path)`, with `.warnings`: the table files skipped, one line each."""
+    """`(html_path, md_path)`, with `.warnings`: the table and tuning summary files skipped, one
+    line each."""
 
     def __new__(cls, html: Path, md: Path, warnings: list[str]):
         written = super().__new__(cls, (html, md))
@@ -85,6 +99,11 @@ def _schema_problem(doc: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _is_tuning_path(path: Path) -> bool:
+    """`.../tuning/<search>/summary.json`: where `python -m tuning` writes a search's summary."""
+    return path.name == TUNING_FILE and path.parent.parent.name == "tuning"
+
+
 def _candidates(folder: Path):
     for root, dirs, files in os.walk(folder):
         depth = len(Path(root).relative_to(folder).parts)
@@ -105,6 +124,8 @@ def load_tables(folder) -> tuple[dict[tuple[str, str, str], Loaded], list[str]]:
     warnings: list[str] = []
     for path in _candidates(folder):
         name = path.relative_to(folder).as_posix()
+        if _is_tuning_path(path):
+            continue  # a search's summary: `load_searches` reads it (and names it if broken)
         try:
             doc = json.loads(path.read_text())
         except (OSError, UnicodeDecodeError, ValueError) as error:
@@ -123,6 +144,68 @@ def load_tables(folder) -> tuple[dict[tuple[str, str, str], Loaded], list[str]]:
     order = {p: i for i, p in enumerate(PROFILES)}
     keys = sorted(tables, key=lambda k: (k[0], k[1], order.get(k[2], len(order)), k[2]))
     return {k: tables[k] for k in keys}, warnings
+
+
+def _number(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _tuning_problem(doc: Mapping[str, Any]) -> str | None:
+    """Why `doc` is not a tuning summary of the current schema (None when it is)."""
+    missing = [k for k in TUNING_REQUIRED if k not in doc]
+    if missing:
+        return f"not a tuning summary of the current schema (no {', '.join(repr(k) for k in missing)})"
+    choice, trials = doc["report_choice"], doc["trials"]
+    if not isinstance(choice, Mapping) or not choice or not isinstance(trials, list):
+        return "a malformed tuning summary ('report_choice' is no mapping or 'trials' no list)"
+    for trial in trials:
+        if not isinstance(trial, Mapping) or any(k not in trial for k in TRIAL_REQUIRED):
+            return f"a malformed tuning summary (a trial without {', '.join(repr(k) for k in TRIAL_REQUIRED)})"
+        if not isinstance(trial["values"], Mapping) or not _number(trial["val_accuracy_pct"]):
+            return "a malformed tuning summary (a trial's values or validation accuracy)"
+    for key in ("best", "report_choice_trial"):
+        entry = doc[key]
+        if entry is None:
+            continue
+        if (
+            not isinstance(entry, Mapping)
+            or not isinstance(entry.get("values"), Mapping)
+            or any(name not in entry["values"] for name in choice)
+            or not _finite(entry.get("val_accuracy_pct"))
+        ):
+            return f"a malformed tuning summary ({key!r} lacks values or a validation accuracy)"
+    return None
+
+
+def load_searches(folder) -> tuple[list[tuple[dict, Path]], list[str]]:
+    """The hyperparameter searches' summaries under `folder`, `[(summary, path)]` in path order, and
+    the warnings: one line per summary skipped. Read: every `tuning/<search>/summary.json`, and
+    any other `summary.json` with the tuning schema's fields (others are passed over)."""
+    folder = Path(folder)
+    found, warnings = [], []
+    for path in _candidates(folder):
+        if path.name != TUNING_FILE:
+            continue
+        name = path.relative_to(folder).as_posix()
+        expected = _is_tuning_path(path)
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            if expected:
+                warnings.append(f"{name}: a tuning summary not readable as JSON (truncated?): {error}; skipped")
+            continue
+        if not isinstance(doc, dict):
+            if expected:
+                warnings.append(f"{name}: not a tuning summary (no JSON object); skipped")
+            continue
+        if not expected and not all(k in doc for k in TUNING_MARKERS):
+            continue  # some other summary.json
+        problem = _tuning_problem(doc)
+        if problem:
+            warnings.append(f"{name}: {problem}; skipped")
+            continue
+        found.append((doc, path))
+    return found, warnings
 
 
 # ## The page's content, computed here; the templates only lay it out
@@ -168,6 +251,94 @@ def _figures(loaded: Loaded, base: Path) -> list[dict]:
             entry["note"] = "not an image: kept beside the table"
         shown.append(entry)
     return shown
+
+
+def _hp_value(value) -> str:
+    return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _accuracy(entry: Mapping[str, Any] | None) -> str:
+    if not entry:
+        return "not tried in this search"
+    return f"{entry['val_accuracy_pct']:.2f} (trial {entry.get('trial_id', '?')})"
+
+
+def _search_figure(summary: Mapping[str, Any], path: Path, base: Path) -> dict:
+    name = summary.get("figure") or "val_accuracy.png"
+    if not isinstance(name, str):
+        name = "val_accuracy.png"
+    figure = path.parent / name
+    entry = {"name": name, "uri": None, "note": None, "path": _relative(figure, base)}
+    if ".." in Path(name).parts or Path(name).is_absolute():
+        entry["note"] = "outside the search's folder: not shown"
+    elif not figure.is_file():
+        entry["note"] = "missing"
+    elif figure.suffix.lower() != ".png":
+        entry["note"] = "not a PNG: kept beside the summary"
+    else:
+        entry["uri"] = _png(figure.read_bytes())
+    return entry
+
+
+def _search_view(summary: Mapping[str, Any], path: Path, base: Path) -> dict:
+    """A search's part of the page: its best values beside the report's choice, and its figure."""
+    names = list(summary["report_choice"])
+    best, chosen = summary["best"], summary["report_choice_trial"]
+    trials = summary["trials"]
+    finished = [t for t in trials if t["status"] == "COMPLETED" and t["val_accuracy_pct"] is not None]
+    rows = [
+        {"name": n, "best": _hp_value(best["values"][n]) if best else "—", "choice": _hp_value(summary["report_choice"][n])}
+        for n in names
+    ]
+    data = summary.get("data") if isinstance(summary.get("data"), Mapping) else {}
+    settings = summary.get("settings") if isinstance(summary.get("settings"), Mapping) else {}
+    details = []
+    if summary.get("profile"):
+        details.append(f"profile {summary['profile']}")
+    if data.get("train") is not None:
+        details.append(f"{data.get('source', 'data')}: {data['train']} train / {data.get('validation')} validation")
+    if settings.get("epochs") is not None:
+        details.append(f"{settings['epochs']} epochs per trial")
+    if _finite(summary.get("elapsed_s")):
+        details.append(f"{summary['elapsed_s']:.1f} s")
+    relative = path.parent.relative_to(base).as_posix() if path.is_relative_to(base) else path.parent.name
+    return {
+        "search": str(summary["search"]),
+        "title": str(summary.get("title") or ""),
+        "table": str(summary["table"]),
+        "tuner": str(summary["tuner"]),
+        "anchor": "s-" + "".join(c if c.isalnum() else "_" for c in relative),
+        "file": _relative(path, base),
+        "trials": len(trials),
+        "finished": len(finished),
+        "max_trials": summary.get("max_trials"),
+        "objective": str(summary["objective"]),
+        "details": "; ".join(details),
+        "rows": rows,
+        "best_accuracy": _accuracy(best) if best else "no trial finished",
+        "choice_accuracy": _accuracy(chosen),
+        "apply": summary.get("apply") or None,
+        "tensorboard": summary.get("tensorboard") or None,
+        "distributed": bool(summary.get("distributed")),
+        "trial_rows": [
+            {
+                "id": str(t["trial_id"]),
+                "values": ", ".join(f"{n}={_hp_value(t['values'].get(n))}" for n in names),
+                "accuracy": "—" if t["val_accuracy_pct"] is None else f"{t['val_accuracy_pct']:.2f}",
+                "status": str(t["status"]),
+                "mark": ", ".join(
+                    m
+                    for m, match in (
+                        ("best", best and t["trial_id"] == best.get("trial_id")),
+                        ("report's choice", {n: t["values"].get(n) for n in names} == dict(summary["report_choice"])),
+                    )
+                    if match
+                ),
+            }
+            for t in trials
+        ],
+        "figure": _search_figure(summary, path, base),
+    }
 
 
 def _environment(summary: Mapping[str, Any]) -> dict | None:
@@ -436,7 +607,7 @@ def _environment_jinja() -> jinja2.Environment:
 
 
 def build(folder, reference=None) -> dict:
-    """Everything the page shows, as plain data: `summary`, `reports`, `tables`, `warnings`..."""
+    """Everything the page shows, as plain data: `summary`, `sections`, `searches`, `warnings`..."""
     folder = Path(folder)
     tables, warnings = load_tables(folder)
     references: dict = {}
@@ -458,6 +629,9 @@ def build(folder, reference=None) -> dict:
         by_report.setdefault(loaded.summary["report"], []).append(loaded)
     for row in rows:
         row["plot"] = dot_plot(row["report"], by_report[row["report"]])
+    found, search_warnings = load_searches(folder)
+    warnings += search_warnings
+    searches = [_search_view(summary, path, folder) for summary, path in found]
     sections = [{"report": row["report"], "anchor": row["anchor"], "tables": [v for v in views if v["report"] == row["report"]]} for row in rows]
     return {
         "folder": folder.resolve().name or str(folder),
@@ -465,6 +639,7 @@ def build(folder, reference=None) -> dict:
         "summary": rows,
         "totals": totals,
         "sections": sections,
+        "searches": searches,
         "rule": verdicts.RULE,
         "rule_between_runs": verdicts.RULE_BETWEEN_RUNS,
         "warnings": warnings,
@@ -479,9 +654,9 @@ def render(page: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def write_report(folder, reference=None) -> Written:
-    """Write `folder/index.html` and `folder/REPORT.md` from the tables under `folder` (with a
-    reference column from the tables under `reference`); return `(html_path, md_path)`, whose
-    `.warnings` name the table files skipped."""
+    """Write `folder/index.html` and `folder/REPORT.md` from the tables (and the hyperparameter
+    searches' summaries) under `folder`, with a reference column from the tables under `reference`;
+    return `(html_path, md_path)`, whose `.warnings` name the table and summary files skipped."""
     folder = Path(folder)
     page = build(folder, reference)
     html, markdown = render(page)
