@@ -23,24 +23,27 @@ import keras
 import numpy as np
 
 from kerasdl import data as kdata
+from kerasdl import embedding as embeddings
 from kerasdl import figures, layers, schedules
+from kerasdl.callbacks import LearningRateLog
 from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import Check, above, all_of, beats, best
 
 # ## Setup: profiles
 #
+# Trials, data sizes and batch per profile; the epochs are each table's own (its `epochs=` below).
 # `paper` is the report's protocol: 80 epochs (MNIST, Fashion-MNIST), 150 (CIFAR-10), 100 (the
-# inverse tables), 5 trials. `fast` runs 2 trials of the epochs in each table's `fast` entry
-# below: the fewest that reach, with a margin, MNIST >= 0.985, Fashion-MNIST setting 2 >= 0.88
-# and InverseInvariant >= 0.97 (10 MNIST epochs leave setting 4 at 0.9850). That is 310 LeNet-5
-# epochs outside CIFAR-10 at about 5 s per MNIST epoch with its test pass (26 minutes on 2 idle
-# cores), and CIFAR-10's own budget of 120 epochs at 6.6 s (13 minutes); BENCHMARKS.md, `suite`.
+# inverse tables), 5 trials. `fast` runs 2 trials of each table's `fast` epochs: the fewest that
+# reach, with a margin, MNIST >= 0.985, Fashion-MNIST setting 2 >= 0.88 and InverseInvariant >=
+# 0.97 (10 MNIST epochs leave setting 4 at 0.9850). That is 310 LeNet-5 epochs outside CIFAR-10 at
+# about 5 s per MNIST epoch with its test pass (26 minutes on 2 idle cores), and CIFAR-10's own
+# budget of 120 epochs at 6.6 s (13 minutes); BENCHMARKS.md, `suite`.
 
 PROFILES = {
     # Eager smoke trials: one step per epoch costs less than tracing the step.
-    "smoke": {"epochs": 1, "trials": 1, "n_train": 256, "n_test": 128, "batch_size": 128, "run_eagerly": True},
-    "fast": {"epochs": 10, "trials": 2, "n_train": None, "n_test": None, "batch_size": 128, "run_eagerly": False},
-    "paper": {"epochs": 80, "trials": 5, "n_train": None, "n_test": None, "batch_size": 128, "run_eagerly": False},
+    "smoke": {"trials": 1, "n_train": 256, "n_test": 128, "batch_size": 128, "run_eagerly": True},
+    "fast": {"trials": 2, "n_train": None, "n_test": None, "batch_size": 128, "run_eagerly": False},
+    "paper": {"trials": 5, "n_train": None, "n_test": None, "batch_size": 128, "run_eagerly": False},
 }
 
 NOTES = (
@@ -54,13 +57,22 @@ NOTES = (
 )
 
 
-def profiles(fast_epochs, paper_epochs):
-    return {"smoke": {"epochs": 1}, "fast": {"epochs": fast_epochs}, "paper": {"epochs": paper_epochs}}
+def epoch_profiles(epochs):
+    """A training table's `profiles`, from its epochs per profile (`{"smoke": 1, "fast": 15, ...}`)."""
+    return {profile: {"epochs": n} for profile, n in epochs.items()}
 
 
-def profile_note(fast_epochs, paper_epochs):
+def untrained_profiles(profiles=None):
+    """The `profiles` of a table that trains nothing (mnist_stats, tsne). Its trials never read
+    `epochs`; they keep the 1 / 10 / 80 the report-wide profiles used to give every table, since
+    the merged settings are part of each stored trial's identity."""
+    epochs = {"smoke": 1, "fast": 10, "paper": 80}
+    return {profile: {"epochs": n, **(profiles or {}).get(profile, {})} for profile, n in epochs.items()}
+
+
+def profile_note(epochs):
     return (
-        f"Profiles: paper {paper_epochs} epochs x 5 trials (the report's); fast {fast_epochs} "
+        f"Profiles: paper {epochs['paper']} epochs x 5 trials (the report's); fast {epochs['fast']} "
         "epochs x 2 trials, to fit the CPU budget; scheduled rows keep the report's proportions: "
         "their length and boundaries scale by epochs / report epochs (rounded, one epoch per "
         "phase at least)."
@@ -114,41 +126,14 @@ def build_lenet5(input_shape, classes=10, *, init="he", reg=None, reg_weight=1e-
 # ## Training: learning rate, schedule and the trial
 
 
-def scaled_schedule(length, boundaries, scale):
-    """A schedule given in the report's epochs, scaled to a run `scale` times as long.
-
-    Returns `(epochs, boundaries)`: each rounded half up, every phase at least one epoch long.
-    """
-    half_up = lambda v: math.floor(v * scale + 0.5)  # noqa: E731
-    epochs = max(half_up(length), len(boundaries) + 1)
-    scaled = []
-    for i, boundary in enumerate(boundaries):
-        low = scaled[-1] + 1 if scaled else 1
-        high = epochs - (len(boundaries) - i)
-        scaled.append(min(max(half_up(boundary), low), high))
-    return epochs, scaled
-
-
 def learning_rate(config, steps_per_epoch):
-    """The row's epochs and learning rate: a constant, or `EpochMultiplier` for a schedule."""
+    """The row's epochs and learning rate: a constant, or for a schedule (in the report's epochs)
+    an `EpochMultiplier` scaled to the profile's epochs."""
     schedule = config["schedule"]
     if not schedule:
         return config["epochs"], config["lr"]
     scale = config["epochs"] / config["report_epochs"]
-    epochs, boundaries = scaled_schedule(schedule["epochs"], schedule["boundaries"], scale)
-    rate = schedules.EpochMultiplier(config["lr"], steps_per_epoch, boundaries, schedule["multipliers"])
-    return epochs, rate
-
-
-class LearningRateLog(keras.callbacks.Callback):
-    """Adds the learning rate each epoch trained at (read at its first step) to the history."""
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-
-    def on_epoch_end(self, epoch, logs=None):
-        if logs is not None:
-            logs["learning_rate"] = self._rate
+    return schedules.scaled_epoch_multiplier(config["lr"], steps_per_epoch, **schedule, scale=scale)
 
 
 def run(trial):
@@ -156,14 +141,8 @@ def run(trial):
     config, data = trial.config, trial.data.scaled()
     steps = math.ceil(len(data.y_train) / config["batch_size"])
     epochs, rate = learning_rate(config, steps)
-    model = build_lenet5(
-        data.image_shape,
-        data.num_classes,
-        init=config["init"],
-        reg=config["reg"],
-        reg_weight=config["reg_weight"],
-        inverse_invariant=config["inverse_invariant"],
-    )
+    choices = {key: config[key] for key in ("init", "reg", "reg_weight", "inverse_invariant")}
+    model = build_lenet5(data.image_shape, data.num_classes, **choices)
     model.compile(
         optimizer=keras.optimizers.SGD(rate, momentum=0.9, nesterov=True),
         loss=keras.losses.SparseCategoricalCrossentropy(),
@@ -174,92 +153,15 @@ def run(trial):
     # The inverse tables validate on the inverse test set, as the report's Figures 11 and 13 do.
     x_val = kdata.inverse(data.x_test) if inverse else data.x_test
     history, diverged = fit(
-        trial,
-        model,
-        data.x_train,
-        data.y_train,
-        validation_data=(x_val, data.y_test),
-        epochs=epochs,
-        callbacks=[LearningRateLog()],
+        trial, model, data.x_train, data.y_train, validation_data=(x_val, data.y_test), epochs=epochs, callbacks=[LearningRateLog()]
     )
     final = (history.get("val_accuracy") or [None])[-1]
     if not inverse:
         return TrialResult(metrics={"test_accuracy": final}, history=history, diverged_epoch=diverged, model=model)
     history = {k.replace("val_", "inverse_test_"): v for k, v in history.items()}
     original = model.evaluate(data.x_test, data.y_test, verbose=0, return_dict=True)["accuracy"]
-    return TrialResult(
-        metrics={"test_accuracy": original, "inverse_test_accuracy": final},
-        history=history,
-        diverged_epoch=diverged,
-        model=model,
-    )
-
-
-# ## Figures
-
-
-def sample_grid(name):
-    def draw(summary, histories, folder):
-        dataset = kdata.load(name, summary["data_dir"])
-        return [
-            figures.sample_grid(
-                dataset.x_train,
-                dataset.y_train,
-                folder / f"{summary['table']}_samples.png",
-                class_names=kdata.class_names(name),
-                title=f"{name} training images ({dataset.source})",
-            )
-        ]
-
-    return draw
-
-
-def curves(train="accuracy", test="val_accuracy", test_label="test"):
-    def draw(summary, histories, folder):
-        path = figures.curves_per_row(
-            histories,
-            folder / f"{summary['table']}_curves.png",
-            panels=((train, test), ("loss", test.replace("accuracy", "loss")), ("learning_rate",)),
-            labels=("train", test_label),
-            title=f"{summary['report']} / {summary['table']} ({summary['profile']}): per setting",
-        )
-        return [path] if path else []
-
-    return draw
-
-
-def pixel_histograms(summary, histories, folder):
-    mnist = kdata.load("mnist", summary["data_dir"])
-    sets = {
-        "train": mnist.x_train,
-        "inverse train": kdata.inverse(mnist.x_train),
-        "test": mnist.x_test,
-        "inverse test": kdata.inverse(mnist.x_test),
-    }
-    return [figures.pixel_histograms(sets, folder / "mnist_pixel_histograms.png", title="MNIST pixels, original vs inverse 1 - x")]
-
-
-def inverse_samples(summary, histories, folder):
-    x = kdata.load("mnist", summary["data_dir"]).x_test[:10].astype("float32") / 255
-    layer = layers.InverseInvariant()
-    # F ranges over [0, 0.25]: shown 4x as bright.
-    rows = {"x": x, "1 - x": 1 - x, "4 F(x)": 4 * np.asarray(layer(x)), "4 F(1 - x)": 4 * np.asarray(layer(1 - x))}
-    title = "MNIST test images x, their inverse 1 - x, and the InverseInvariant layer's F(x) = x (1 - x) of both"
-    return [figures.image_rows(rows, folder / "mnist_inverse_samples.png", title=title)]
-
-
-def embedding_plot(summary, histories, folder):
-    panels = {}
-    for row in summary["rows"]:
-        trials = histories.get(row["name"]) or []
-        if trials and trials[0].get("embedding_x"):
-            h = trials[0]
-            knn = row["reproduced"].get("knn_accuracy", {}).get("mean")
-            title = row["name"] + (f"\n5-NN accuracy in 2-D: {knn:.3f}" if knn is not None else "")
-            panels[title] = (np.column_stack([h["embedding_x"], h["embedding_y"]]), np.asarray(h["label"], int))
-    if not panels:
-        return []
-    return [figures.embedding_plot(panels, folder / "tsne.png", title="t-SNE of test images (PCA to 50 dimensions first)")]
+    metrics = {"test_accuracy": original, "inverse_test_accuracy": final}
+    return TrialResult(metrics=metrics, history=history, diverged_epoch=diverged, model=model)
 
 
 # ## Tables: LeNet-5 per data set
@@ -291,22 +193,25 @@ def names(rows):
     return [row.name for row in rows]
 
 
-def training_table(name, title, data, rows, fast_epochs, report_epochs, conclusions, errata=(), notes=()):
+def lenet5_table(name, title, data, rows, epochs, conclusions, *, columns=COLUMNS, curve="val_accuracy",
+                 figures_=None, notes=(), errata=()):
+    """A table of LeNet-5 trials (`run`) trained `epochs[profile]` epochs; the paper profile's are
+    the report's, from which scheduled rows scale. Figures: sample images and curves per setting."""
     return Table(
         name=name,
         title=title,
-        columns=COLUMNS,
+        columns=columns,
         rows=rows,
         run=run,
         data=data,
-        config={"report_epochs": report_epochs},
-        profiles=profiles(fast_epochs, report_epochs),
-        curve="val_accuracy",
+        config={"report_epochs": epochs["paper"]},
+        profiles=epoch_profiles(epochs),
+        curve=curve,
         choices=CHOICES,
         conclusions=conclusions,
-        notes=NOTES + (profile_note(fast_epochs, report_epochs),) + tuple(notes),
+        notes=NOTES + (profile_note(epochs),) + tuple(notes),
         errata=errata,
-        figures=[sample_grid(data), curves()],
+        figures=figures_ if figures_ is not None else [figures.dataset_samples(data), figures.setting_curves()],
     )
 
 
@@ -317,20 +222,16 @@ M = [
     setting(4, "lr 0.01, random, L2", (0.9897, 0.0006196, 0.9905), {"init": "random"}),
     setting(5, "lr 0.005, He, L2", (0.9899, 0.0003208, 0.9909), {"lr": 0.005}),
 ]
-mnist = training_table(
+mnist = lenet5_table(
     "mnist",
     "LeNet-5 test accuracy (fraction) on MNIST, five settings",
     "mnist",
     M,
-    fast_epochs=15,
-    report_epochs=80,
+    epochs={"smoke": 1, "fast": 15, "paper": 80},
     conclusions=[
+        Conclusion("the L1 penalty (setting 2) gives the lowest accuracy", best(M[1].name, names(M), "test_accuracy", higher=False)),
         Conclusion(
-            "the L1 penalty (setting 2) gives the lowest accuracy", best(M[1].name, names(M), "test_accuracy", higher=False)
-        ),
-        Conclusion(
-            "(text) dropping the regularizer (setting 3) lowers the accuracy of setting 1",
-            beats(M[0].name, M[2].name, "test_accuracy"),
+            "(text) dropping the regularizer (setting 3) lowers the accuracy of setting 1", beats(M[0].name, M[2].name, "test_accuracy")
         ),
     ],
     errata=[
@@ -340,31 +241,23 @@ mnist = training_table(
     ],
 )
 
+SCHEDULE_F = {"epochs": 110, "boundaries": [100], "multipliers": [0.5]}
 F = [
-    setting(
-        1,
-        "lr 0.01 (110 epochs, last 10 at 0.5x), He, L2",
-        (0.9103, 0.001422, 0.9123),
-        {"schedule": {"epochs": 110, "boundaries": [100], "multipliers": [0.5]}},
-    ),
+    setting(1, "lr 0.01 (110 epochs, last 10 at 0.5x), He, L2", (0.9103, 0.001422, 0.9123), {"schedule": SCHEDULE_F}),
     setting(2, "lr 0.01, He, L2", (0.8989, 0.00187, 0.9013)),
     setting(3, "lr 0.01, He, none", (0.8896, 0.00320, 0.8927), {"reg": None}),
     setting(4, "lr 0.01, random, L2", (0.8968, 0.00406, 0.9021), {"init": "random"}),
     setting(5, "lr 0.05, He, L2", (0.8875, 0.00620, 0.8939), {"lr": 0.05}),
 ]
-fashion_mnist = training_table(
+fashion_mnist = lenet5_table(
     "fashion_mnist",
     "LeNet-5 test accuracy (fraction) on Fashion-MNIST, five settings",
     "fashion_mnist",
     F,
-    fast_epochs=10,
-    report_epochs=80,
+    epochs={"smoke": 1, "fast": 10, "paper": 80},
     conclusions=[
         Conclusion("the schedule (setting 1) gives the best accuracy", best(F[0].name, names(F), "test_accuracy")),
-        Conclusion(
-            "dropping the regularizer (setting 3) lowers the accuracy of setting 2",
-            beats(F[1].name, F[2].name, "test_accuracy"),
-        ),
+        Conclusion("dropping the regularizer (setting 3) lowers the accuracy of setting 2", beats(F[1].name, F[2].name, "test_accuracy")),
         Conclusion(
             "the high learning rate 0.05 (setting 5) gives the lowest accuracy",
             best(F[4].name, names(F), "test_accuracy", higher=False),
@@ -388,26 +281,20 @@ C = [
     setting(4, "lr 0.001, He, L2", (0.6375, 0.00663, 0.6439), {"lr": 0.001}),
     setting(5, "lr 0.001, He, none", (0.6165, 0.0141, 0.6401), {"lr": 0.001, "reg": None}),
 ]
-cifar10 = training_table(
+cifar10 = lenet5_table(
     "cifar10",
     "LeNet-5 test accuracy (fraction) on CIFAR-10 (JPEG copy where read from ../shared/data), five settings",
     "cifar10",
     C,
-    fast_epochs=12,
-    report_epochs=150,
+    epochs={"smoke": 1, "fast": 12, "paper": 150},
     conclusions=[
-        Conclusion(
-            "the L1 penalty (setting 1) gives the lowest accuracy", best(C[0].name, names(C), "test_accuracy", higher=False)
-        ),
+        Conclusion("the L1 penalty (setting 1) gives the lowest accuracy", best(C[0].name, names(C), "test_accuracy", higher=False)),
         Conclusion(
             "lowering the rate at the end (settings 2, 3) beats the constant rate (setting 4)",
             beats([C[1].name, C[2].name], C[3].name, "test_accuracy"),
         ),
         Conclusion("schedule 2 (setting 2) gives the best accuracy", best(C[1].name, names(C), "test_accuracy")),
-        Conclusion(
-            "dropping the regularizer (setting 5) lowers the accuracy of setting 4",
-            beats(C[3].name, C[4].name, "test_accuracy"),
-        ),
+        Conclusion("dropping the regularizer (setting 5) lowers the accuracy of setting 4", beats(C[3].name, C[4].name, "test_accuracy")),
     ],
     notes=[
         "CIFAR-10 has its own fast budget (120 epochs, about 12 minutes on 2 idle cores): 12 of "
@@ -467,6 +354,7 @@ mnist_stats = Table(
     data="mnist",
     # Statistics of the full sets in every profile: they take a second.
     config={"n_train": None, "n_test": None},
+    profiles=untrained_profiles(),
     trials=1,
     conclusions=[
         Conclusion(
@@ -485,7 +373,11 @@ mnist_stats = Table(
         "The report rounds three statistics but not the test std: 0.31048 is printed as 0.3104 "
         "(rounding gives 0.3105); the comparison allows a difference below 1e-4 for that reason."
     ],
-    figures=[pixel_histograms],
+    figures=[
+        figures.split_histograms(
+            "mnist", {"inverse": kdata.inverse}, "mnist_pixel_histograms.png", title="MNIST pixels, original vs inverse 1 - x"
+        )
+    ],
 )
 
 # ## Tables: testing on the inverse images
@@ -505,14 +397,13 @@ WITH = Row(
     paper_std={"test_accuracy": 0.00163, "inverse_test_accuracy": 0.00163},
     paper_max={"test_accuracy": 0.982, "inverse_test_accuracy": 0.982},
 )
-INVERSE_FAST_EPOCHS = 15
-INVERSE_NOTES = NOTES + (
-    profile_note(INVERSE_FAST_EPOCHS, 100),
+# Both tables train for the same epochs: their shared row LeNet-5 is one set of trials.
+INVERSE_EPOCHS = {"smoke": 1, "fast": 15, "paper": 100}
+INVERSE_NOTE = (
     "Trained on MNIST (lr 0.01, He, L2 as the report states), validated each epoch on the inverse "
-    "test set 1 - x (the curves), then evaluated on the original test set.",
+    "test set 1 - x (the curves), then evaluated on the original test set."
 )
-
-
+INVERSE_CURVES = figures.setting_curves(test="inverse_test_accuracy", test_label="inverse test")
 INVERSE_COLUMNS = ["test_accuracy", "inverse_test_accuracy"]
 
 
@@ -525,38 +416,45 @@ def _inverse_gap(v, row):
 collapses = Check(lambda v: _inverse_gap(v, WITHOUT.name) > 0.30, WITHOUT.name, INVERSE_COLUMNS)
 
 
-def inverse_table(name, title, rows, conclusions, notes=(), figures_=()):
-    return Table(
-        name=name,
-        title=title,
-        columns=INVERSE_COLUMNS,
-        rows=rows,
-        run=run,
-        data="mnist",
-        config={"report_epochs": 100},
-        profiles=profiles(INVERSE_FAST_EPOCHS, 100),
-        curve="inverse_test_accuracy",
-        choices=CHOICES,
-        conclusions=conclusions,
-        notes=INVERSE_NOTES + tuple(notes),
-        figures=[curves(test="inverse_test_accuracy", test_label="inverse test"), *figures_],
-    )
-
-
-inverse_mnist = inverse_table(
+inverse_mnist = lenet5_table(
     "inverse_mnist",
     "LeNet-5 trained on MNIST, tested on MNIST and on its inverse 1 - x (fraction)",
+    "mnist",
     [WITHOUT],
+    epochs=INVERSE_EPOCHS,
+    columns=INVERSE_COLUMNS,
+    curve="inverse_test_accuracy",
     conclusions=[
         Conclusion("on the inverse test set the accuracy collapses (over 30 points below the original test set)", collapses)
     ],
-    notes=["The report gives the five inverse-set accuracies 0.3929, 0.4060, 0.4211, 0.4214, 0.5674; not the original-set one."],
+    notes=[
+        INVERSE_NOTE,
+        "The report gives the five inverse-set accuracies 0.3929, 0.4060, 0.4211, 0.4214, 0.5674; not the original-set one.",
+    ],
+    figures_=[INVERSE_CURVES],
 )
 
-inverse_invariant = inverse_table(
+
+def four_f(x):
+    """4 F(x) of the InverseInvariant layer: F ranges over [0, 0.25], shown 4x as bright."""
+    return 4 * np.asarray(layers.InverseInvariant()(x))
+
+
+inverse_samples = figures.transformed_samples(
+    "mnist",
+    {"x": lambda x: x, "1 - x": lambda x: 1 - x, "4 F(x)": four_f, "4 F(1 - x)": lambda x: four_f(1 - x)},
+    "mnist_inverse_samples.png",
+    title="MNIST test images x, their inverse 1 - x, and the InverseInvariant layer's F(x) = x (1 - x) of both",
+)
+
+inverse_invariant = lenet5_table(
     "inverse_invariant",
     "the same, with InverseInvariant F(x) = x (1 - x) as first layer (fraction)",
+    "mnist",
     [WITHOUT, WITH],
+    epochs=INVERSE_EPOCHS,
+    columns=INVERSE_COLUMNS,
+    curve="inverse_test_accuracy",
     conclusions=[
         Conclusion(
             "with the layer, original and inverse accuracies are equal (within 0.5 points) and high (>= 0.97)",
@@ -567,8 +465,8 @@ inverse_invariant = inverse_table(
         ),
         Conclusion("without the layer the inverse accuracy collapses (as in inverse_mnist)", collapses),
     ],
-    notes=["Row LeNet-5 is inverse_mnist's: the same trials, run once."],
-    figures_=[inverse_samples],
+    notes=[INVERSE_NOTE, "Row LeNet-5 is inverse_mnist's: the same trials, run once."],
+    figures_=[INVERSE_CURVES, inverse_samples],
 )
 
 # ## Table: the report's t-SNE figure (Figure 8), quantified
@@ -576,40 +474,14 @@ inverse_invariant = inverse_table(
 EMBEDDED = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST", "cifar10": "CIFAR-10"}
 
 
-def knn_accuracy(points, labels, k=5):
-    """Leave-one-out k-nearest-neighbour accuracy of the labels in the embedding."""
-    from sklearn.neighbors import NearestNeighbors
-
-    neighbours = NearestNeighbors(n_neighbors=k + 1).fit(points).kneighbors(points, return_distance=False)[:, 1:]
-    votes = labels[neighbours]
-    predicted = np.array([np.bincount(v, minlength=labels.max() + 1).argmax() for v in votes])
-    return float(np.mean(predicted == labels))
-
-
-def tsne(x, seed):
-    """2-D t-SNE of flattened images, after PCA to 50 dimensions (the usual preprocessing)."""
-    from sklearn.decomposition import PCA
-    from sklearn.manifold import TSNE
-    from threadpoolctl import threadpool_limits
-
-    reduced = PCA(min(50, *x.shape), random_state=seed).fit_transform(x)
-    perplexity = min(30.0, (len(x) - 1) / 3)
-    # One OpenMP thread: on cores shared with other jobs, t-SNE's spinning threads run 10x slower.
-    with threadpool_limits(1, user_api="openmp"):
-        return TSNE(2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(reduced)
-
-
 def run_embedding(trial):
     """Embed a seeded sample of one data set's test images; score how well classes separate."""
     config = trial.config
     dataset = kdata.load(config["dataset"], trial.data_dir)
-    n = min(config["points"], len(dataset.y_test))
-    pick = np.sort(np.random.default_rng(0).choice(len(dataset.y_test), n, replace=False))
-    x = dataset.x_test[pick].reshape(n, -1).astype("float32") / 255
-    labels = dataset.y_test[pick].astype(int)
-    points = tsne(x, trial.seed)
+    x, labels = embeddings.sample(dataset.x_test, dataset.y_test, config["points"], seed=0)
+    points = embeddings.tsne(x, trial.seed)
     return TrialResult(
-        metrics={"knn_accuracy": knn_accuracy(points, labels)},
+        metrics={"knn_accuracy": embeddings.knn_accuracy(points, labels)},
         # The embedding is kept with the trial for the figure: t-SNE is the slow part.
         history={"embedding_x": points[:, 0], "embedding_y": points[:, 1], "label": labels},
         extra={"source": dataset.source},
@@ -625,7 +497,7 @@ embedding = Table(
     row_data="dataset",
     trials=1,
     choices={"dataset": tuple(EMBEDDED)},
-    profiles={"smoke": {"points": 40}, "fast": {"points": 1000}, "paper": {"points": 2000}},
+    profiles=untrained_profiles({"smoke": {"points": 40}, "fast": {"points": 1000}, "paper": {"points": 2000}}),
     conclusions=[
         Conclusion(
             "CIFAR-10 is the least distinguishable data set ('the most undistinguishable')",
@@ -639,7 +511,7 @@ embedding = Table(
         "Each data set is read with --data-dir like the other tables (CIFAR-10: the JPEG copy in "
         "../shared/data).",
     ],
-    figures=[embedding_plot],
+    figures=[figures.embedding_panels("tsne.png", title="t-SNE of test images (PCA to 50 dimensions first)")],
 )
 
 REPORT = Report(

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from kerasdl import data as kdata
+from kerasdl import schedules
 from kerasdl.layers import InverseInvariant
 from kerasdl.runner import Row, RunOptions, run_table
 from kerasdl.runner.execute import Trial
@@ -142,20 +143,14 @@ class TestSchedules:
                     config = {**lenet5.REPORT.settings(table, "fast"), **row.config}
                     assert lenet5.learning_rate(config, 10) == (config["epochs"], row.config["lr"])
 
-    @pytest.mark.parametrize(
-        "length, boundaries, scale, expected",
-        [
-            (110, [100], 1.0, (110, [100])),
-            (110, [100], 10 / 80, (14, [13])),
-            (150, [120, 140], 12 / 150, (12, [10, 11])),
-            (150, [140], 12 / 150, (12, [11])),
-            # Too short to keep the proportions: every phase still gets one epoch.
-            (110, [100], 1 / 80, (2, [1])),
-            (150, [120, 140], 1 / 150, (3, [1, 2])),
-        ],
-    )
-    def test_scaled_schedule(self, length, boundaries, scale, expected):
-        assert lenet5.scaled_schedule(length, boundaries, scale) == expected
+    @pytest.mark.parametrize("table, row", scheduled_rows(), ids=lambda v: getattr(v, "name", ""))
+    def test_fast_profile_scales_the_schedule(self, table, row):
+        config = {**lenet5.REPORT.settings(table, "fast"), **row.config}
+        schedule = row.config["schedule"]
+        epochs, rate = lenet5.learning_rate(config, 5)
+        scale = config["epochs"] / table.config["report_epochs"]
+        assert (epochs, list(rate.boundaries)) == schedules.scaled_schedule(schedule["epochs"], schedule["boundaries"], scale)
+        assert rate.multipliers == tuple(schedule["multipliers"])
 
     def test_the_trial_trains_at_the_scheduled_rate_each_epoch(self):
         table = lenet5.REPORT.table("cifar10")
@@ -163,7 +158,7 @@ class TestSchedules:
         config = {**lenet5.REPORT.settings(table, "smoke"), **row.config, "epochs": 10}
         data = tiny_dataset(shape=(32, 32, 3))
         result = lenet5.run(make_trial(config, data, row))
-        epochs, boundaries = lenet5.scaled_schedule(150, [120, 140], 10 / 150)
+        epochs, boundaries = schedules.scaled_schedule(150, [120, 140], 10 / 150)
         assert (epochs, boundaries) == (10, [8, 9])
         lr = row.config["lr"]
         expected = [lr] * boundaries[0] + [lr * 0.5] * (boundaries[1] - boundaries[0]) + [lr * 0.1] * (epochs - boundaries[1])
@@ -205,11 +200,35 @@ class TestInverseTrial:
         assert len(result.history["inverse_test_accuracy"]) == 2
 
 
-def test_knn_accuracy():
-    labels = np.repeat(np.arange(3), 10)
-    clusters = np.column_stack([labels * 100.0, np.zeros(30)]) + np.random.default_rng(0).normal(size=(30, 2))
-    assert lenet5.knn_accuracy(clusters, labels) == 1.0
-    assert lenet5.knn_accuracy(np.random.default_rng(1).normal(size=(300, 2)), np.repeat(np.arange(3), 100)) < 0.6
+class TestProfiles:
+    TRAINED = ["mnist", "fashion_mnist", "cifar10", "inverse_mnist", "inverse_invariant"]
+
+    def test_the_report_wide_profiles_set_no_epochs(self):
+        assert all("epochs" not in settings for settings in lenet5.PROFILES.values())
+
+    @pytest.mark.parametrize("name", TRAINED)
+    def test_every_training_table_sets_its_epochs_and_the_paper_ones_are_the_reports(self, name):
+        table = lenet5.REPORT.table(name)
+        assert set(table.profiles) == {"smoke", "fast", "paper"}
+        assert all("epochs" in overrides for overrides in table.profiles.values())
+        assert table.profiles["smoke"]["epochs"] == 1
+        assert table.profiles["paper"]["epochs"] == table.config["report_epochs"]
+
+    def test_the_inverse_tables_share_their_baseline_trials(self):
+        a, b = (lenet5.REPORT.table(name) for name in ("inverse_mnist", "inverse_invariant"))
+        for profile in ("smoke", "fast", "paper"):
+            assert lenet5.REPORT.settings(a, profile) == lenet5.REPORT.settings(b, profile)
+
+    @pytest.mark.parametrize("name, fast", [("mnist", 15), ("fashion_mnist", 10), ("cifar10", 12), ("inverse_mnist", 15)])
+    def test_fast_epochs_are_unchanged(self, name, fast):
+        # Stored fast trials are keyed by their merged settings: the epochs must stay what they were.
+        assert lenet5.REPORT.settings(lenet5.REPORT.table(name), "fast")["epochs"] == fast
+
+    @pytest.mark.parametrize("name", ["mnist_stats", "tsne"])
+    def test_untrained_tables_keep_the_epochs_of_their_stored_identity(self, name):
+        table = lenet5.REPORT.table(name)
+        epochs = {p: lenet5.REPORT.settings(table, p)["epochs"] for p in ("smoke", "fast", "paper")}
+        assert epochs == {"smoke": 1, "fast": 10, "paper": 80}
 
 
 @pytest.mark.slow
