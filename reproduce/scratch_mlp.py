@@ -21,7 +21,7 @@ import keras
 import numpy as np
 
 from kerasdl import schedules, scratch
-from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult
+from kerasdl.runner import Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import beats, below, best
 
 # ## Setup: profiles
@@ -70,7 +70,9 @@ def run_scratch(trial, data):
     seconds = time.perf_counter() - start
     train_error = scratch.error_rate(model, data.x_train, scratch.class_targets(data.y_train, outputs))
     test_error = scratch.error_rate(model, data.x_test, scratch.class_targets(data.y_test, outputs))
-    return train_error, test_error, seconds, {"loss": history["loss"], "train_error_pct": history["error"]}
+    curves = {"loss": history["loss"], "train_error_pct": history["error"]}
+    diverged = next((i + 1 for i, v in enumerate(curves["loss"]) if not np.isfinite(v)), None)
+    return train_error, test_error, seconds, curves, diverged
 
 
 def build_keras(config):
@@ -95,28 +97,23 @@ def run_keras(trial, data):
         metrics=["sparse_categorical_accuracy" if softmax else "binary_accuracy"],
     )
     accuracy = "sparse_categorical_accuracy" if softmax else "binary_accuracy"
-
-    class Progress(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            trial.epoch_done()
-
     start = time.perf_counter()
-    # The schedule is indexed by epoch, as in the scratch backend.
-    history = model.fit(
+    # The runner's fit: progress, stop requests, divergence. The schedule is indexed by epoch, as
+    # in the scratch backend.
+    history, diverged = fit(
+        trial,
+        model,
         data.x_train,
         data.y_train.astype("float32"),
-        epochs=config["epochs"],
-        batch_size=config["batch_size"],
-        verbose=0,
-        callbacks=[keras.callbacks.LearningRateScheduler(lambda e: float(schedule(e))), Progress()],
+        callbacks=[keras.callbacks.LearningRateScheduler(lambda e: float(schedule(e)))],
     )
     seconds = time.perf_counter() - start
 
     def error(x, y):
         return 100.0 * (1.0 - model.evaluate(x, y.astype("float32"), verbose=0, return_dict=True)[accuracy])
 
-    curves = {"loss": history.history["loss"], "train_error_pct": [100.0 * (1 - a) for a in history.history[accuracy]]}
-    return error(data.x_train, data.y_train), error(data.x_test, data.y_test), seconds, curves
+    curves = {"loss": history["loss"], "train_error_pct": [100.0 * (1 - a) for a in history[accuracy]]}
+    return error(data.x_train, data.y_train), error(data.x_test, data.y_test), seconds, curves, diverged
 
 
 BACKENDS = {"scratch": run_scratch, "keras": run_keras}
@@ -127,7 +124,7 @@ STUCK_ERROR_PCT = 30.0
 
 
 def run(trial):
-    train_error, test_error, seconds, curves = BACKENDS[trial.config["backend"]](trial, trial.data)
+    train_error, test_error, seconds, curves, diverged = BACKENDS[trial.config["backend"]](trial, trial.data)
     stuck = train_error >= STUCK_ERROR_PCT
     return TrialResult(
         metrics={
@@ -140,7 +137,7 @@ def run(trial):
             "time_s": seconds,
         },
         history=curves,
-        diverged_epoch=next((i + 1 for i, v in enumerate(curves["loss"]) if not np.isfinite(v)), None),
+        diverged_epoch=diverged,
     )
 
 

@@ -367,3 +367,55 @@ def _fit(**kwargs):
 def test_bools_and_bad_numpy_scalars_are_refused(factory, word):
     with pytest.raises(ValueError, match=f"`{word}`"):
         factory()
+
+
+class TestReportBackends:
+    """The report's trial (`reproduce.scratch_mlp.run`): both backends report progress per epoch;
+    the Keras one trains through `kerasdl.runner.fit`, so it honours stop requests and divergence."""
+
+    @staticmethod
+    def trial(backend, epochs=3, network="ANN1", **changes):
+        from kerasdl import data as kdata
+        from kerasdl.runner import Row
+        from kerasdl.runner.execute import Trial
+        from reproduce import scratch_mlp
+
+        config = {**scratch_mlp.PROFILES["smoke"], **scratch_mlp.NETWORKS[network], "backend": backend, "epochs": epochs, **changes}
+        data = kdata.disk_dataset(n_train=200, n_test=200, seed=0)
+        done = []
+        trial = Trial("scratch_mlp", "t5_performance", Row(network, {}), config, 0, 0, data, epoch_done=lambda: done.append(1))
+        return trial, done
+
+    @pytest.mark.parametrize("backend", ["scratch", "keras"])
+    def test_progress_and_metrics(self, backend):
+        from reproduce import scratch_mlp
+
+        trial, done = self.trial(backend)
+        result = scratch_mlp.run(trial)
+        assert len(done) == 3
+        assert len(result.history["loss"]) == len(result.history["train_error_pct"]) == 3
+        assert {"train_error_pct", "test_error_pct", "stuck_pct", "time_s"} <= set(result.metrics)
+        assert 0 <= result.metrics["test_error_pct"] <= 100
+        assert result.diverged_epoch is None
+
+    def test_keras_backend_stops_on_request(self):
+        from kerasdl.runner import execute
+        from reproduce import scratch_mlp
+
+        trial, done = self.trial("keras")
+        execute.STOP.set()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                scratch_mlp.run(trial)
+        finally:
+            execute.STOP.clear()
+        assert done == []
+
+    def test_keras_backend_notes_divergence(self):
+        from reproduce import scratch_mlp
+
+        # A rate this large overflows the ReLU network's weights in the first steps: NaN loss.
+        trial, done = self.trial("keras", epochs=5, lr=1e30, decay_rate=0.0)
+        result = scratch_mlp.run(trial)
+        assert result.diverged_epoch == 1
+        assert result.history["loss"] == []
