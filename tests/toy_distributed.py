@@ -32,4 +32,4 @@ TABLE = Table(name="linear", title="full-batch linear regression", columns=["los
 REPORT = Report("toy", "Toy", "none", [TABLE], {p: {"epochs": 5, "trials": 1} for p in ("smoke", "fast", "paper")})
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], lambda _: REPORT, ["toy"], prog="toy", only="toy"))
+    sys.exit(main(sys.argv[1:], prog="toy", load=lambda _: REPORT, report_ids=["toy"], fixed_report="toy"))
