@@ -1,0 +1,49 @@
+"""`reference/`, our published runs: the README's summary is what the tables there say (generated,
+never typed), and a re-run with another seed agrees with them by the verdict rule (slow)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kerasdl.runner.report import write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = sorted(p.name for p in (ROOT / "reference").glob("*") if (p / "REPORT.md").exists())
+
+
+def summary_table(markdown: str) -> list[str]:
+    """The lines of the summary table of a REPORT.md."""
+    lines = markdown.splitlines()
+    start = lines.index("## Summary") + 2
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+    return lines[start:end]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_report_md_and_readme_are_generated_from_the_tables(profile, tmp_path):
+    folder = ROOT / "reference" / profile
+    published = summary_table((folder / "REPORT.md").read_text())
+    copy = tmp_path / profile
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("index.html", "REPORT.md"))
+    _, md = write_report(copy)
+    assert summary_table(md.read_text()) == published, f"reference/{profile}/REPORT.md is stale: run kerasdl report --out reference/{profile}"
+    readme = (ROOT / "README.md").read_text()
+    assert "\n".join(published) in readme, f"README's {profile} summary differs from reference/{profile}/REPORT.md"
+
+
+@pytest.mark.slow
+def test_another_seed_agrees_with_the_reference(tmp_path):
+    """scratch_mlp (cheap) with seeds 100-109 against reference/fast's seeds 0-9."""
+    out = tmp_path / "results"
+    done = subprocess.run(
+        [sys.executable, "-m", "reproduce", "scratch_mlp", "--profile", "fast", "--seed", "100", "--out", str(out),
+         "--quiet", "--jobs", "2"], capture_output=True, text=True, cwd=ROOT, timeout=1800,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    compared = subprocess.run([sys.executable, "-m", "reproduce", "compare", str(ROOT / "reference" / "fast"), str(out)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=600)
+    print(compared.stdout)
+    assert compared.returncode == 0, compared.stdout[-4000:]
