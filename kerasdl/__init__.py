@@ -8,6 +8,7 @@ regularizers, schedules) for serialization, so saved `.keras` models load with a
 __version__ = "0.1.0"
 
 from kerasdl import activations  # noqa: E402,F401
+from kerasdl import callbacks  # noqa: E402,F401
 from kerasdl import derivations  # noqa: E402,F401
 from kerasdl import layers  # noqa: E402,F401
 from kerasdl import losses  # noqa: E402,F401

@@ -2,7 +2,7 @@
 Title: Alternatives to softmax, Lp pooling and signed Lp regularizers on MNIST
 Reproduces: report `alt_softmax` of REPORTS.md (seed 000_3bb6c57d82ba3598.txt, "Deep Learning:
 Homework1", April 2020, TensorFlow).
-Command: python -m reproduce alt_softmax --data-dir ../shared/data [--profile smoke|fast|paper]
+Command: python -m reproduce alt_softmax --data-dir DATA [--profile smoke|fast|paper]
 
 One small CNN, fixed across all five tables; each row changes one thing: the output activation
 (q1), the loss (q2), the pooling (q3) or the weight penalty (q4). The report states neither the

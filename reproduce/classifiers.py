@@ -2,7 +2,7 @@
 Title: Linear classifiers, 2-layer nets and small CNNs on MNIST and CIFAR-10
 Reproduces: report `classifiers` of REPORTS.md (seed 004_d2426a2ad95018f2.txt, EECS 598 HW1,
 Feb 2019, NumPy layers and PyTorch).
-Command: python -m reproduce classifiers --data-dir ../shared/data [--profile smoke|fast|paper]
+Command: python -m reproduce classifiers --data-dir DATA [--profile smoke|fast|paper]
 
 Q1's hand-derived backward passes against autodiff (`derivations`); a logistic classifier and a
 linear SVM against 2-layer nets on a binary task (q2, q3); softmax regression against a 2-layer net
@@ -393,7 +393,7 @@ q6 = Table(
         "Budget: q6 is ~4x (given) to ~14x (printed) the cost of a q5 epoch per image on CPU: "
         "fast trains on the first 20 000 training images for 4 epochs, 1 trial; paper on all "
         "50 000 for 10 epochs, 3 trials. Fast numbers are therefore below a full run's.",
-        "With --data-dir ../shared/data this is CIFAR-10 (JPEG copy): pixels within ~6/255 of the "
+        "Where the data folder holds the JPEG copy of CIFAR-10: pixels within ~6/255 of the "
         "original, so accuracies can differ slightly from the true CIFAR-10.",
     ),
 )

@@ -2,7 +2,7 @@
 Title: Tricks on the Torch7 tutorial ConvNet for MNIST: pooling, non-linearity, dropout, batch size
 Reproduces: report `convnet_tricks` of REPORTS.md (seed 001_cc0d29e60116a93f.txt, "Deep Learning
 Assignment 1", W. Zhao & X. Chen, February 2016, Torch7): Tables 2.1 and 2.2 and eqs. 1.1-1.3.
-Command: python -m reproduce convnet_tricks --data-dir ../shared/data [--profile smoke|fast|paper]
+Command: python -m reproduce convnet_tricks --data-dir DATA [--profile smoke|fast|paper]
 
 The network is the Torch7 supervised tutorial's: two stages of 5x5 convolution -> Tanh -> pooling
 -> subtractive normalization, then a 2-layer classifier. Each row of Table 2.2 changes the
@@ -424,7 +424,7 @@ t2_1 = Table(
     notes=[
         "Timings depend on the machine and its load: compare the shape (how the cost per sample "
         "changes with the batch), never the absolute values or the diff column. The report's are "
-        "Torch7 on its own machine; ours are Keras on this one's CPU cores, shared with other jobs.",
+        "Torch7 on its own machine; ours are Keras on the CPU of the run (see the table's environment).",
         "Model: the 'L2 pooling + Tanh' ConvNet at the profile's widths. Each row: a few batches "
         "to trace the functions, then `fit` (one pass, weights updated) and `evaluate` over the "
         "same samples (timing_samples, rounded up to whole batches), median of timing_repeats runs.",

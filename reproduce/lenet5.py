@@ -2,7 +2,7 @@
 Title: LeNet-5 on MNIST, Fashion-MNIST and CIFAR-10, and an inverse-invariant input layer
 Reproduces: report `lenet5` of REPORTS.md (seed 003_396f0ede981f87a9.txt, "HW 5", problem 1 b-c:
 LeNet-5 in Keras, SGD with Nesterov momentum, five trials per setting).
-Command: python -m reproduce lenet5 --data-dir ../shared/data [--profile smoke|fast|paper]
+Command: python -m reproduce lenet5 --data-dir DATA [--profile smoke|fast|paper]
 
 One network, LeNet-5, trained with five settings per data set (learning rate and its schedule,
 kernel initializer, L1/L2/no kernel penalty); each setting is reported as (mean, std, max) of the
@@ -283,7 +283,7 @@ C = [
 ]
 cifar10 = lenet5_table(
     "cifar10",
-    "LeNet-5 test accuracy (fraction) on CIFAR-10 (JPEG copy where read from ../shared/data), five settings",
+    "LeNet-5 test accuracy (fraction) on CIFAR-10 (the JPEG copy where the data folder holds one), five settings",
     "cifar10",
     C,
     epochs={"smoke": 1, "fast": 12, "paper": 150},
@@ -297,12 +297,12 @@ cifar10 = lenet5_table(
         Conclusion("dropping the regularizer (setting 5) lowers the accuracy of setting 4", beats(C[3].name, C[4].name, "test_accuracy")),
     ],
     notes=[
-        "CIFAR-10 has its own fast budget (120 epochs, about 12 minutes on 2 idle cores): 12 of "
+        "CIFAR-10 has its own fast budget (120 epochs): 12 of "
         "the report's 150 epochs at lr 0.001 leave LeNet-5 far from converged (about 0.51, "
         "against 0.64) and settings 2-5 within one std of each other, so the end-of-run decays "
         "of settings 2-3 only cut learning short there: judge the schedule and regularizer "
         "conclusions in the paper profile.",
-        "The data files of ../shared/data hold an approximate JPEG copy of CIFAR-10: accuracies "
+        "Where the data folder holds an approximate JPEG copy of CIFAR-10: accuracies "
         "there are of 'CIFAR-10 (JPEG copy)'.",
     ],
 )
@@ -508,8 +508,7 @@ embedding = Table(
         "The report shows the figure only. Quantified here: leave-one-out 5-nearest-neighbour "
         "accuracy of the class labels in the 2-D embedding of a seeded sample of test images "
         "(fast 1000, paper 2000 per data set; pixels /255, PCA to 50 dimensions, t-SNE perplexity 30).",
-        "Each data set is read with --data-dir like the other tables (CIFAR-10: the JPEG copy in "
-        "../shared/data).",
+        "Each data set is read with --data-dir like the other tables.",
     ],
     figures=[figures.embedding_panels("tsne.png", title="t-SNE of test images (PCA to 50 dimensions first)")],
 )

@@ -318,7 +318,7 @@ def _refresh_report(out, prog) -> None:
     except Exception as error:  # noqa: BLE001
         print(f"{prog}: the report page was not refreshed: {type(error).__name__}: {error}", file=sys.stderr)
         return
-    skipped = f" ({len(written.warnings)} table file(s) skipped: listed on the page)" if written.warnings else ""
+    skipped = f" ({len(written.warnings)} file(s) skipped: listed on the page)" if written.warnings else ""
     print(f"report: {written.html}{skipped}")
 
 
