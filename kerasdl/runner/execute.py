@@ -134,9 +134,11 @@ def _function_name(function) -> str:
 
 
 def check_overrides(report: Report, table: Table, profile: str, overrides: Mapping[str, Any]) -> None:
-    """Raise ValueError if an override names a setting that no row of `table` has, or gives a
-    setting with declared `choices` a value outside them."""
-    known = set(report.settings(table, profile)).union(*(row.config for row in table.rows))
+    """Raise ValueError if an override names a setting that no row of `table` has (nor an unstated
+    choice of the report reads), or gives a setting with declared `choices`, or an unstated
+    choice, a value outside them."""
+    unstated = {choice.key: choice.values for choice in report.choices_of(table)}
+    known = set(report.settings(table, profile)).union(*(row.config for row in table.rows), unstated)
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ValueError(
@@ -144,7 +146,7 @@ def check_overrides(report: Report, table: Table, profile: str, overrides: Mappi
             f"choose from: {', '.join(sorted(known))}"
         )
     for key, value in overrides.items():
-        allowed = table.choices.get(key)
+        allowed = table.choices.get(key, unstated.get(key))
         if allowed is not None and value not in allowed:
             raise ValueError(
                 f"bad value {value!r} for setting {key!r}; choose from: {', '.join(map(str, allowed))}"
@@ -164,6 +166,12 @@ def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
     if options.epochs is not None:
         overrides["epochs"] = options.epochs
     check_overrides(report, table, options.profile, overrides)
+    # An unstated choice at its default, where nothing sets it, stays out of the identity: the
+    # trials are those of a run that never named it.
+    for choice in report.choices_of(table):
+        if choice.key in overrides and overrides[choice.key] == choice.default.value:
+            if choice.key not in settings and not any(choice.key in row.config for row in table.rows):
+                del overrides[choice.key]
     settings.update({k: v for k, v in overrides.items() if k in settings})
     count = table.trials or options.trials or settings["trials"]
     dataset = load_table_data(table.data, settings, options.data_dir)

@@ -132,11 +132,64 @@ class Table:
 
 
 @dataclasses.dataclass(frozen=True)
+class Candidate:
+    """One value an unstated choice could take, and why it is a candidate: the report's own
+    evidence, or the standard code of its era, in one line."""
+
+    value: Any
+    why: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """A choice the report leaves unstated (its architecture, optimizer, initialiser, penalty
+    strength, ...), as data: the setting the trial functions read, the value the tables use and
+    the other values the report's evidence allows.
+
+    Args:
+        key: the config setting (`"optimizer"`). Trial functions read it with `choice.of(config)`,
+            so tables that do not set it use `default`; `--set key=value` and `sensitivity` set it.
+        title: what is chosen, for a reader (`"optimizer"`, `"L2 weight"`).
+        default: the candidate the tables use, chosen from the baseline rows and the report's own
+            evidence (its `why` says how), never from a non-baseline row's paper number.
+        alternatives: the other candidates.
+        tables: the tables whose trials read the setting (empty: every table of the report).
+
+    A default value adds nothing to a trial's identity where no row sets the key, so declaring a
+    choice leaves every stored trial valid.
+    """
+
+    key: str
+    title: str
+    default: Candidate
+    alternatives: Sequence[Candidate]
+    tables: Sequence[str] = ()
+
+    def __post_init__(self):
+        values = [c.value for c in self.candidates]
+        if any(values.count(v) > 1 for v in values):
+            raise ValueError(f"choice {self.key!r}: candidate values must differ, got {values}")
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        return (self.default, *self.alternatives)
+
+    @property
+    def values(self) -> list[Any]:
+        return [c.value for c in self.candidates]
+
+    def of(self, config: Mapping[str, Any]) -> Any:
+        """The value of this choice in a trial's config: the default unless set."""
+        return config.get(self.key, self.default.value)
+
+
+@dataclasses.dataclass(frozen=True)
 class Report:
     """One report: its id in REPORTS.md, its source text, its tables and its profiles.
 
     `profiles[p]` holds the settings of profile `p` shared by every table (epochs, trials, data
-    sizes...); a table may override them through `Table.profiles`.
+    sizes...); a table may override them through `Table.profiles`. `unstated` declares the
+    choices the report leaves open (`Choice`), which `sensitivity` measures.
     """
 
     id: str
@@ -144,11 +197,24 @@ class Report:
     source: str
     tables: Sequence[Table]
     profiles: Mapping[str, Mapping[str, Any]]
+    unstated: Sequence[Choice] = ()
 
     def __post_init__(self):
         missing = [p for p in PROFILES if p not in self.profiles]
         if missing:
             raise ValueError(f"report {self.id!r} lacks profiles {missing}")
+        names = [table.name for table in self.tables]
+        keys = [choice.key for choice in self.unstated]
+        for choice in self.unstated:
+            if keys.count(choice.key) > 1:
+                raise ValueError(f"report {self.id!r}: choice {choice.key!r} is declared twice")
+            unknown = [t for t in choice.tables if t not in names]
+            if unknown:
+                raise ValueError(f"report {self.id!r}, choice {choice.key!r}: no table(s) {unknown}; the tables are {names}")
+
+    def choices_of(self, table: Table) -> list[Choice]:
+        """The unstated choices whose setting `table`'s trials read."""
+        return [c for c in self.unstated if not c.tables or table.name in c.tables]
 
     def table(self, name: str) -> Table:
         for table in self.tables:

@@ -1,0 +1,36 @@
+"""Unstated choices (`kerasdl.runner.Choice`): a default adds nothing to a trial's identity, other candidates do, and values outside the candidates are refused."""
+
+import pytest
+from kerasdl.runner import Candidate, Choice, Report, Row, Table, RunOptions
+from kerasdl.runner.execute import plan_table
+
+def run(trial):
+    raise AssertionError("planning runs no trial")
+
+def report():
+    t = Table("t", "x", ["a"], [Row("r", {"a": 1.0}, {"lr": 0.1})], run)
+    c = Choice("optimizer", "optimizer", Candidate("sgd", "the report's text"), [Candidate("adam", "era code")])
+    return Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c]), t
+
+def test_default_leaves_identity():
+    r, t = report()
+    plain = plan_table(r, t, RunOptions(profile="smoke"))
+    default = plan_table(r, t, RunOptions(profile="smoke", overrides={"optimizer": "sgd"}))
+    other = plan_table(r, t, RunOptions(profile="smoke", overrides={"optimizer": "adam"}))
+    assert plain.trials[0][4] == default.trials[0][4]
+    assert other.trials[0][3]["optimizer"] == "adam"
+    assert r.unstated[0].of(plain.trials[0][3]) == "sgd"
+    with pytest.raises(ValueError, match="choose from: sgd, adam"):
+        plan_table(r, t, RunOptions(profile="smoke", overrides={"optimizer": "rmsprop"}))
+
+
+def test_declaration_errors():
+    t = Table("t", "x", ["a"], [Row("r", {"a": 1.0})], run)
+    profiles = {"smoke": {}, "fast": {}, "paper": {}}
+    with pytest.raises(ValueError, match="must differ"):
+        Choice("k", "k", Candidate(1, "a"), [Candidate(1, "b")])
+    with pytest.raises(ValueError, match="no table"):
+        Report("toy", "toy", "s", [t], profiles, unstated=[Choice("k", "k", Candidate(1, "a"), [], tables=["u"])])
+    twice = [Choice("k", "k", Candidate(1, "a"), []), Choice("k", "k", Candidate(2, "a"), [])]
+    with pytest.raises(ValueError, match="declared twice"):
+        Report("toy", "toy", "s", [t], profiles, unstated=twice)
