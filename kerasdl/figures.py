@@ -5,7 +5,7 @@ Each drawing function draws one PNG on a `matplotlib.figure.Figure` of its own a
 path; pyplot is never imported and the user's backend is left as it was.
 
 The figure makers at the end (`dataset_samples`, `setting_curves`, `split_histograms`,
-`transformed_samples`, `embedding_panels`) wrap them for a table's `figures`
+`transformed_samples`, `inverse_invariant_samples`, `embedding_panels`) wrap them for a table's `figures`
 (`kerasdl.runner.Table`): each returns `draw(summary, histories, folder) -> [paths]`, called once
 the table is summarised, with the table's summary, its trials' histories per row and the report's
 output folder.
@@ -265,6 +265,19 @@ def transformed_samples(name, transforms, filename, *, count=10, title=None):
         return [image_rows(rows, folder / filename, title=title)]
 
     return draw
+
+
+def inverse_invariant_samples(name, filename, *, count=10, title=None):
+    """Maker: `transformed_samples` of data set `name`'s test images x, their inverse 1 - x, and
+    the `kerasdl.layers.InverseInvariant` layer's F(x) = x (1 - x) of both, shown 4x as bright (F
+    ranges over [0, 0.25]), as `filename` (report `lenet5`, its Figure 12)."""
+    from kerasdl.layers import InverseInvariant
+
+    def four_f(x):
+        return 4 * np.asarray(InverseInvariant()(x))
+
+    rows = {"x": lambda x: x, "1 - x": lambda x: 1 - x, "4 F(x)": four_f, "4 F(1 - x)": lambda x: four_f(1 - x)}
+    return transformed_samples(name, rows, filename, count=count, title=title)
 
 
 def embedding_panels(filename, *, title=None, metric="knn_accuracy", metric_label="5-NN accuracy in 2-D"):

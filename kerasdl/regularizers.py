@@ -1,5 +1,5 @@
-"""Weight penalties of the reports: signed Lp (report `alt_softmax`, q4) and the elastic net
-(report `convnet_tricks`, section 2.4.1).
+"""Weight penalties of the reports: signed Lp (report `alt_softmax`, q4), the elastic net
+(report `convnet_tricks`, section 2.4.1) and Keras's L1/L2 by name (report `lenet5`).
 """
 
 import keras
@@ -77,3 +77,18 @@ class ElasticNet(keras.regularizers.Regularizer):
 
     def get_config(self):
         return {"lam": self.lam, "l1_ratio": self.l1_ratio}
+
+
+KERNEL_PENALTIES = {None: None, "l1": keras.regularizers.L1, "l2": keras.regularizers.L2}
+
+
+def kernel_penalty(name, weight):
+    """Keras's `L1(weight)` or `L2(weight)` for `name` `"l1"` or `"l2"`, None for None (report
+    `lenet5`'s "Kernel Regularization" column: L1(0.001), L2(0.001) or None).
+
+    Raises:
+        ValueError: for any other name.
+    """
+    if name not in KERNEL_PENALTIES:
+        raise ValueError(f"unknown kernel regularizer {name!r}; choose from: l2, l1, None")
+    return KERNEL_PENALTIES[name](weight) if name else None

@@ -184,3 +184,21 @@ def scaled_epoch_multiplier(initial_learning_rate, steps_per_epoch, *, epochs, b
     """
     epochs, scaled = scaled_schedule(epochs, boundaries, scale)
     return epochs, EpochMultiplier(initial_learning_rate, steps_per_epoch, scaled, multipliers)
+
+
+def scaled_learning_rate(learning_rate, steps_per_epoch, *, epochs, report_epochs, schedule=None):
+    """The epochs and learning rate of a setting the report trained `report_epochs` epochs, run
+    for `epochs`: `learning_rate` constant without a `schedule`, else the schedule
+    (`{"epochs", "boundaries", "multipliers"}` in the report's epochs) as a
+    `scaled_epoch_multiplier` scaled by epochs / report_epochs (report `lenet5`'s settings).
+
+    Returns:
+        `(epochs, rate)`: the run's epochs and its learning rate (a float or a schedule).
+
+    Example:
+    >>> scaled_learning_rate(0.01, 100, epochs=10, report_epochs=80)
+    (10, 0.01)
+    """
+    if not schedule:
+        return epochs, learning_rate
+    return scaled_epoch_multiplier(learning_rate, steps_per_epoch, **schedule, scale=epochs / report_epochs)

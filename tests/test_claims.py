@@ -4,7 +4,8 @@ when a table is defined."""
 import pytest
 
 from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
-from kerasdl.runner.claims import Check, above, all_of, any_of, below, beats, best, increasing, within
+from kerasdl.runner.claims import (Check, above, all_of, any_of, below, beats, best, column_beats, columns_within, increasing,
+                                   matches_paper, within)
 
 MEANS = {
     "a": {"acc": 90.0, "err": 10.0},
@@ -146,3 +147,21 @@ def test_the_reports_conclusions_name_their_tables_rows():
                     assert set(conclusion.check.rows) <= {row.name for row in table.rows}
                     checked += 1
     assert checked >= 30
+
+
+def test_two_columns_of_one_row():
+    assert column_beats("a", "acc", "err", by=79.0)(MEANS) is True
+    assert column_beats("a", "acc", "err", by=80.0)(MEANS) is False  # by more than `by`
+    assert column_beats("a", "err", "acc", higher=False)(MEANS) is True
+    assert column_beats("empty", "acc", "err")(MEANS) is None
+    assert columns_within("b", "acc", "err", 60.0)(MEANS) is True
+    assert columns_within("b", "acc", "err", 59.9)(MEANS) is False
+    assert column_beats("a", "acc", "err").columns == ("acc", "err")
+
+
+def test_matches_paper_reads_the_rows_own_numbers():
+    rows = [Row("a", {"acc": 90.00004, "err": None}), Row("b", {"acc": 80.0, "err": 20.0})]
+    assert matches_paper(rows, 1e-4)(MEANS) is True
+    assert matches_paper(rows, 1e-5)(MEANS) is False
+    assert matches_paper([Row("c", {"acc": 70.0}), Row("empty", {"acc": 1.0})], 1.0)(MEANS) is None
+    assert (matches_paper(rows, 1e-4).rows, matches_paper(rows, 1e-4).columns) == (("a", "b"), ("acc", "err"))

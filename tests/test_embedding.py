@@ -47,3 +47,14 @@ def test_tsne_separates_well_separated_classes():
     assert points.shape == (60, 2)
     np.testing.assert_allclose(points, embedding.tsne(x, seed=0))
     assert embedding.knn_accuracy(points, labels) == 1.0
+
+
+def test_separability_is_sample_then_tsne_then_knn():
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.arange(3), 15)
+    x = np.clip(rng.normal(size=(45, 4, 4, 1)) * 5 + y[:, None, None, None] * 80, 0, 255).astype(np.uint8)
+    points, labels, accuracy = embedding.separability(x, y, 30, seed=2)
+    sampled, expected_labels = embedding.sample(x, y, 30, seed=0)
+    np.testing.assert_array_equal(labels, expected_labels)
+    np.testing.assert_allclose(points, embedding.tsne(sampled, 2))
+    assert accuracy == embedding.knn_accuracy(points, labels)

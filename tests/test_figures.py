@@ -104,6 +104,8 @@ def test_split_histograms_and_transformed_samples_makers(tmp_path):
     rows = {"x": lambda x: x, "1 - x": lambda x: 1 - x}
     paths = figures.transformed_samples("mnist", rows, "s.png", count=4)(summary_of(data), {}, tmp_path)
     assert paths == [tmp_path / "s.png"] and is_png(paths[0])
+    paths = figures.inverse_invariant_samples("mnist", "i.png", count=3)(summary_of(data), {}, tmp_path)
+    assert paths == [tmp_path / "i.png"] and is_png(paths[0])
 
 
 def test_embedding_panels_maker(tmp_path):

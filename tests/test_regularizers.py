@@ -100,3 +100,12 @@ def test_numpy_scalars_are_accepted_as_plain_values(integer, real):
 def test_bools_and_bad_numpy_scalars_are_refused(factory, word):
     with pytest.raises(ValueError, match=f"`{word}`"):
         factory()
+
+
+@pytest.mark.parametrize("name, kind", [("l1", keras.regularizers.L1), ("l2", keras.regularizers.L2)])
+def test_kernel_penalty_by_name(name, kind):
+    penalty = regularizers.kernel_penalty(name, 1e-3)
+    assert isinstance(penalty, kind) and penalty.get_config()[name] == pytest.approx(1e-3)
+    assert regularizers.kernel_penalty(None, 1e-3) is None
+    with pytest.raises(ValueError, match="unknown kernel regularizer 'l3'"):
+        regularizers.kernel_penalty("l3", 1e-3)

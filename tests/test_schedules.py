@@ -124,3 +124,11 @@ def test_scaled_epoch_multiplier():
     # Unscaled, it is the report's schedule.
     epochs, rate = schedules.scaled_epoch_multiplier(0.01, 7, epochs=110, boundaries=[100], multipliers=[0.5])
     assert (epochs, rate.boundaries) == (110, (100,))
+
+
+def test_scaled_learning_rate():
+    assert schedules.scaled_learning_rate(0.01, 5, epochs=15, report_epochs=80) == (15, 0.01)
+    epochs, rate = schedules.scaled_learning_rate(
+        0.001, 4, epochs=12, report_epochs=150, schedule={"epochs": 150, "boundaries": [120, 140], "multipliers": [0.5, 0.1]}
+    )
+    assert (epochs, rate.steps_per_epoch, rate.boundaries, rate.multipliers) == (12, 4, (10, 11), (0.5, 0.1))

@@ -17,9 +17,10 @@ report module is imported). A check gives:
     Conclusion("ANN3 has the lowest test error", best("ANN3", ROWS, "test_error_pct", higher=False))
     Conclusion("every ConvNet beats the baseline", beats(CONVNETS, BASELINE, "test_error_pct", higher=False))
 
-`higher=True` reads larger as better (accuracies), `higher=False` smaller (errors, times). A claim
-no helper states (a rank correlation, a comparison of two columns, against the paper's numbers)
-is a `Check` of its own: `Check(test, rows, columns)`, `test` given `{row: {column: float}}` over
+`higher=True` reads larger as better (accuracies), `higher=False` smaller (errors, times).
+`column_beats` and `columns_within` compare two columns of one row, `matches_paper` the means with
+the report's own numbers. A claim no helper states (a rank correlation, a sum of two rows) is a
+`Check` of its own: `Check(test, rows, columns)`, `test` given `{row: {column: float}}` over
 exactly those rows and columns, all present.
 """
 
@@ -147,4 +148,32 @@ def above(rows: str | Iterable[str], column: str, value: float, strict: bool = T
                  f"above({list(rows)}, {column}, {value}, strict={strict})")
 
 
-__all__ = ["Check", "above", "all_of", "any_of", "below", "beats", "best", "increasing", "within"]
+def column_beats(row: str, a: str, b: str, by: float = 0.0, higher: bool = True) -> Check:
+    """Row `row`'s column `a` beats its column `b` by more than `by` (report `lenet5`: the
+    original test accuracy over 30 points above the inverse one)."""
+    return Check(lambda v: _better(v[row][a], v[row][b], by, higher, True), row, [a, b],
+                 f"column_beats({row!r}, {a} over {b}, by={by}, higher={higher})")
+
+
+def columns_within(row: str, a: str, b: str, tolerance: float) -> Check:
+    """Row `row`'s columns `a` and `b` differ by at most `tolerance` (report `lenet5`: equal
+    accuracies on the original and the inverse test set)."""
+    return Check(lambda v: abs(v[row][a] - v[row][b]) <= tolerance, row, [a, b],
+                 f"columns_within({row!r}, {a}, {b}, {tolerance})")
+
+
+def matches_paper(rows: Iterable[Any], tolerance: float) -> Check:
+    """Every number the report printed for `rows` (`Row` objects, with their `paper`) is
+    reproduced to within `tolerance`: |mean - paper| < tolerance (report `lenet5`'s pixel
+    statistics, "agree with the report's four decimals")."""
+    rows = list(rows)
+    columns = _unique(c for row in rows for c, value in row.paper.items() if value is not None)
+
+    def test(v):
+        return all(abs(v[row.name][c] - value) < tolerance for row in rows for c, value in row.paper.items() if value is not None)
+
+    return Check(test, [row.name for row in rows], columns, f"matches_paper({[row.name for row in rows]}, {tolerance})")
+
+
+__all__ = ["Check", "above", "all_of", "any_of", "below", "beats", "best", "column_beats", "columns_within", "increasing",
+           "matches_paper", "within"]
