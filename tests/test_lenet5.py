@@ -104,6 +104,49 @@ class TestLeNet5:
         assert not np.allclose(plain.predict(x, verbose=0), plain.predict(inverse, verbose=0), atol=1e-3)
 
 
+class TestUnstatedChoices:
+    """The report's unstated choices (`REPORT.unstated`): every other candidate builds another model,
+    the defaults build today's, and no table sets them (so stored trials keep their identity)."""
+
+    CONFIG = {**lenet5.BASE, "init": "random"}
+
+    @staticmethod
+    def signature(model):
+        return [(type(getattr(layer, "kernel_initializer", None)).__name__, tuple(layer.output.shape)) for layer in model.layers]
+
+    @pytest.mark.parametrize("key, value", [(c.key, a.value) for c in lenet5.REPORT.unstated for a in c.alternatives])
+    @pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3)])
+    def test_every_other_candidate_changes_the_model(self, key, value, shape):
+        default = lenet5.model_of(self.CONFIG, shape, 10)
+        assert self.signature(lenet5.model_of({**self.CONFIG, key: value}, shape, 10)) != self.signature(default)
+
+    def test_the_defaults_are_the_models_of_the_stored_trials(self):
+        defaults = {c.key: c.default.value for c in lenet5.REPORT.unstated}
+        assert defaults == {"random_init": "random_normal", "padding": "valid"}
+        model = lenet5.model_of({**self.CONFIG, **defaults}, (28, 28, 1), 10)
+        assert self.signature(model) == self.signature(lenet5.model_of(self.CONFIG, (28, 28, 1), 10))
+        assert model.get_layer("conv1").kernel_initializer.get_config() == {"seed": None, "mean": 0.0, "stddev": 0.05}
+        assert model.get_layer("flatten").output.shape[-1] == 4 * 4 * 16
+        keras.utils.set_random_seed(1)
+        chosen = lenet5.model_of({**self.CONFIG, **defaults}, (28, 28, 1), 10).get_weights()
+        keras.utils.set_random_seed(1)
+        plain = lenet5.build_lenet5((28, 28, 1), init="random", reg="l2").get_weights()
+        assert all(np.array_equal(a, b) for a, b in zip(chosen, plain))
+
+    def test_same_padding_gives_lenet5s_own_feature_maps(self):
+        model = lenet5.model_of({**self.CONFIG, "padding": "same"}, (28, 28, 1), 10)
+        assert [model.get_layer(n).output.shape[1] for n in ("conv1", "pool1", "conv2", "pool2")] == [28, 14, 10, 5]
+
+    def test_the_choices_name_the_tables_that_read_them_and_no_table_sets_them(self):
+        trained = {t.name for t in lenet5.REPORT.tables if t.run is lenet5.run}
+        random = {t.name for t in lenet5.REPORT.tables for r in t.rows if r.config.get("init") == "random"}
+        assert set(lenet5.PADDING.tables) == trained and set(lenet5.RANDOM_INIT.tables) == random
+        for choice in lenet5.REPORT.unstated:
+            for table in lenet5.REPORT.tables:
+                assert all(choice.key not in lenet5.REPORT.settings(table, p) for p in ("smoke", "fast", "paper"))
+                assert all(choice.key not in row.config for row in table.rows)
+
+
 def scheduled_rows():
     """Every row of the report with a schedule, with its table."""
     return [(table, row) for table in lenet5.REPORT.tables for row in table.rows if row.config.get("schedule")]
