@@ -3,13 +3,15 @@
     kerasdl list                                     reports, tables, profiles
     kerasdl reproduce REPORT|all [TABLE ...] [run options] [--shard K/N]
     kerasdl collect REPORT|all [TABLE ...] [run options]    assemble shards' tables, run nothing
+    kerasdl sensitivity REPORT|all [TABLE ...] [run options] [--reuse DIR]   each unstated choice's candidates
     kerasdl export REPORT TABLE ROW [--dest DIR] [run options]
     kerasdl predict MODEL INPUT ... [--top K]
-    kerasdl report [--out DIR] [--reference DIR]     <out>/index.html and REPORT.md
+    kerasdl report [--out DIR] [--reference DIR] [--sensitivity DIR]   <out>/index.html and REPORT.md
     kerasdl compare A B                              cell by cell; exit 0 same within the rule, 1 differs
     kerasdl <command> ...                            commands that plugins add (`tune`)
 
-Every run without --shard ends by refreshing its --out's report page (`report: <out>/index.html`).
+Every `reproduce` or `collect` run without --shard ends by refreshing its --out's report page
+(`report: <out>/index.html`).
 
 `python -m reproduce ARGS` is `kerasdl ARGS` when ARGS starts with a command, else
 `kerasdl reproduce ARGS`. Reports come from the `kerasdl.reports` entry points
@@ -41,6 +43,7 @@ from kerasdl.runner.export import ExportError, export_row
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.parallel import TrialFailed, auto_jobs
 from kerasdl.runner.run import run_table
+from kerasdl.runner.sensitivity import check as check_sensitivity, run_sensitivity, tables_with_choices
 from kerasdl.runner.spec import PROFILES, Report
 
 COMMANDS_GROUP = "kerasdl.commands"
@@ -127,15 +130,15 @@ def shard(text: str) -> tuple[int, int]:
     return k, n
 
 
-# ## The run options, shared by reproduce, collect and export
+# ## The run options, shared by reproduce, collect, export and sensitivity
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
+def add_run_options(p: argparse.ArgumentParser, out: str = "results") -> None:
     p.add_argument("--profile", default="fast", help=f"one of {', '.join(PROFILES)} (default fast)")
     p.add_argument("--trials", type=positive_int, help="trials per row (overrides the profile)")
     p.add_argument("--epochs", type=positive_int, help="epochs per trial (overrides the profile)")
     p.add_argument("--data-dir", type=data_folder, help="folder with local data files (else $KERASDL_DATA_DIR, then tfds)")
-    p.add_argument("--out", type=out_folder, default="results", help="results folder (default results/)")
+    p.add_argument("--out", type=out_folder, default=out, help=f"results folder (default {out}/)")
     p.add_argument("--seed", type=integer, default=0, help="seed of the first trial (trial i uses seed+i)")
     p.add_argument("--set", type=setting, action="append", default=[], metavar="KEY=VALUE", help="override a row setting, e.g. backend=keras (repeatable)")
     p.add_argument("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy inside each trial (default: none)")
@@ -195,6 +198,11 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     c.add_argument("report", help="a report id, or 'all'")
     c.add_argument("tables", nargs="*", help="tables (default: all of the report's)")
     add_run_options(c)
+    c = commands.add_parser("sensitivity", help="run tables once per candidate of each unstated choice; write what the result depends on")
+    c.add_argument("report", help="a report id, or 'all'")
+    c.add_argument("tables", nargs="*", help="tables (default: those an unstated choice applies to)")
+    add_run_options(c, out="results/sensitivity")
+    c.add_argument("--reuse", type=data_folder, metavar="DIR", help="copy finished trials of identical identity from this results folder (e.g. reference/fast) instead of running them")
     c = commands.add_parser("export", help="export a row's best model as .keras and SavedModel")
     c.add_argument("report")
     c.add_argument("table")
@@ -208,6 +216,7 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     c = commands.add_parser("report", help="every table's verdicts on one offline page: <out>/index.html and REPORT.md")
     c.add_argument("--out", type=data_folder, default="results", help="results folder (default results/)")
     c.add_argument("--reference", type=data_folder, help="another results folder (e.g. reference/fast): a reference column, judged by the same rule")
+    c.add_argument("--sensitivity", type=data_folder, metavar="DIR", help="sensitivity documents for 'What the result depends on' (default <out>/sensitivity, else <out>/../sensitivity)")
     c = commands.add_parser("compare", help="compare two results folders cell by cell (exit 0: same within the verdict rule, 1: differs)")
     c.add_argument("a", help="results folder A (e.g. reference/fast)")
     c.add_argument("b", help="results folder B, judged against A")
@@ -217,7 +226,7 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     return p
 
 
-COMMANDS = ("list", "reproduce", "collect", "export", "predict", "report", "compare")
+COMMANDS = ("list", "reproduce", "collect", "sensitivity", "export", "predict", "report", "compare")
 
 
 # ## The commands
@@ -233,6 +242,9 @@ def describe(reports: Sequence[Report]) -> str:
         for profile in PROFILES:
             settings = ", ".join(f"{k}={v}" for k, v in report.profiles[profile].items())
             lines.append(f"  profile {profile}: {settings}")
+        if report.unstated:
+            keys = ", ".join(choice.key for choice in report.unstated)
+            lines.append(f"  unstated choices: {len(report.unstated)} ({keys}); measured by `sensitivity`")
     lines.append(
         "Data sets are read from --data-dir or $KERASDL_DATA_DIR (<name>.npz or the official raw "
         "files), else through tensorflow-datasets; 'disk' is generated."
@@ -301,7 +313,7 @@ def report_command(args, prog) -> int:
     """`report`: the page of --out's tables; prints its path."""
     from kerasdl.runner.report import write_report
 
-    written = write_report(args.out, reference=args.reference)
+    written = write_report(args.out, reference=args.reference, sensitivity=args.sensitivity)
     for line in written.warnings:
         print(f"{prog} report: {line}", file=sys.stderr)
     print(written.html)
@@ -331,8 +343,7 @@ def run_command(args, load, report_ids, prog) -> int:
     for report, table in tables:
         _check_overrides(report, table, options)
     _start_distribution(args)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
+    _catch_sigterm()
     incomplete, failed = 0, []
     try:
         for report, table in tables:
@@ -343,18 +354,65 @@ def run_command(args, load, report_ids, prog) -> int:
                 continue
             incomplete += bool(summary["missing_trials"]) and options.shard is None
     except KeyboardInterrupt:
-        print(f"\n{prog}: interrupted; finished trials are saved under {options.out}/, run the same command to resume", file=sys.stderr)
-        return 128 + _stopped_by[0]
+        return _interrupted(options, prog)
     if options.shard is None and distribute.is_chief(options.strategy):
         _refresh_report(options.out, prog)
     if failed:
-        lines = "\n".join(f"  {line}" for line in failed)
-        print(f"{prog}: {len(failed)} trial(s) failed; the others are saved under {options.out}/:\n{lines}", file=sys.stderr)
-        return 1
+        return _failed(failed, options, prog)
     if collect and incomplete:
         print(f"{prog} collect: {incomplete} table(s) incomplete: run their remaining shards", file=sys.stderr)
         return 1
     return 0
+
+
+def sensitivity_command(args, load, report_ids, prog) -> int:
+    """`sensitivity`: each selected table once per candidate of its unstated choices
+    (`kerasdl.runner.sensitivity`); a report that declares none is a usage error."""
+    options = run_options(args)
+    reports = _reports(args, load, report_ids)
+    if args.report == "all":
+        reports = [report for report in reports if report.unstated]
+        if not reports:
+            raise UsageError("no report declares an unstated choice: nothing to measure")
+    tables = []
+    for report in reports:
+        if not report.unstated:
+            raise UsageError(f"report {report.id!r} declares no unstated choice: nothing to measure")
+        for table in _select(report, args.tables) if args.tables else tables_with_choices(report):
+            try:
+                check_sensitivity(report, table, options)
+            except ValueError as error:
+                raise UsageError(str(error)) from None
+            tables.append((report, table))
+    _start_distribution(args)
+    _catch_sigterm()
+    failed = []
+    try:
+        for report, table in tables:
+            try:
+                run_sensitivity(report, table, options, reuse=args.reuse)
+            except TrialFailed as error:
+                failed += [f"{report.id}/{table.name} {failure}" for failure in error.failures]
+    except KeyboardInterrupt:
+        return _interrupted(options, prog)
+    print(f"sensitivity: {options.out}/<report>/<table>.json and .md; `{prog} report` shows them under 'What the result depends on'")
+    return _failed(failed, options, prog) if failed else 0
+
+
+def _catch_sigterm() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+
+
+def _interrupted(options, prog) -> int:
+    print(f"\n{prog}: interrupted; finished trials are saved under {options.out}/, run the same command to resume", file=sys.stderr)
+    return 128 + _stopped_by[0]
+
+
+def _failed(failed, options, prog) -> int:
+    lines = "\n".join(f"  {line}" for line in failed)
+    print(f"{prog}: {len(failed)} trial(s) failed; the others are saved under {options.out}/:\n{lines}", file=sys.stderr)
+    return 1
 
 
 def main(
@@ -387,9 +445,11 @@ def main(
             return compare.main(args.a, args.b, prog=prog)
         if command == "export":
             return export_command(args, load, report_ids, prog)
+        if command == "sensitivity":
+            return sensitivity_command(args, load, report_ids, prog)
         return run_command(args, load, report_ids, prog)
     except (UsageError, PredictError, ExportError) as error:
-        where = f"{prog} {command}" if command in ("export", "predict", "report", "compare") else prog
+        where = f"{prog} {command}" if command in ("sensitivity", "export", "predict", "report", "compare") else prog
         print(f"{where}: {error}", file=sys.stderr)
         return 2
     except DataError as error:

@@ -21,6 +21,15 @@ of the tuning schema, shows the best values and their validation accuracy beside
 choice, the command that runs the table with the tuned values and the `val_accuracy.png` figure.
 Only the JSON is read (the `tuning` application is not imported); a malformed summary is named in
 the warnings and skipped.
+
+Each report's section ends with "What the result depends on", from the issue "make the unstated
+choices data, and measure them": the sensitivity documents (`kerasdl sensitivity`,
+`kerasdl.runner.sensitivity`) of its tables, per choice its candidates with their why, the
+headline cells, cells consistent / compared and the conclusions that flip against the default
+candidate. They are read from `sensitivity=DIR` (`--sensitivity`), else `<folder>/sensitivity`
+when it exists (`sensitivity`'s default `--out` is `results/sensitivity`), else the sibling
+`<folder>/../sensitivity` (`reference/sensitivity` beside `reference/fast`); a report without a
+document says so in one line.
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ from typing import Any, Mapping
 import jinja2
 from matplotlib.figure import Figure
 
-from kerasdl.runner import registry, verdict as verdicts
+from kerasdl.runner import registry, sensitivity as sensitivities, verdict as verdicts
 from kerasdl.runner.spec import PROFILES
 from kerasdl.runner.store import write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt
@@ -133,6 +142,8 @@ def load_tables(folder) -> tuple[dict[tuple[str, str, str], Loaded], list[str]]:
             continue
         if not isinstance(doc, dict) or (doc.get("table") != path.stem and "rows" not in doc):
             continue  # not a table (a tuning summary, a label list)
+        if doc.get("kind") == sensitivities.KIND:
+            continue  # a sensitivity document: `load_sensitivity` reads it
         problem = _schema_problem(doc)
         if problem:
             warnings.append(f"{name}: {problem}; skipped")
@@ -203,6 +214,41 @@ def load_searches(folder) -> tuple[list[tuple[dict, Path]], list[str]]:
         problem = _tuning_problem(doc)
         if problem:
             warnings.append(f"{name}: {problem}; skipped")
+            continue
+        found.append((doc, path))
+    return found, warnings
+
+
+def sensitivity_folder(folder, given=None) -> Path | None:
+    """Where the page reads sensitivity documents: `given`, else `folder/sensitivity`, else
+    `folder/../sensitivity`, whichever is a folder first (None: none is)."""
+    folder = Path(folder)
+    for path in (given, folder / "sensitivity", folder.parent / "sensitivity"):
+        if path is not None and Path(path).is_dir():
+            return Path(path)
+    return None
+
+
+def load_sensitivity(folder) -> tuple[list[tuple[dict, Path]], list[str]]:
+    """The sensitivity documents under `folder` (`<folder>/<report>/<table>.json`), `[(doc, path)]`
+    in path order, and the warnings: one line per document skipped (unreadable or malformed)."""
+    folder = Path(folder)
+    found, warnings = [], []
+    for path in _candidates(folder):
+        name = path.relative_to(folder).as_posix()
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            warnings.append(f"sensitivity {name}: not readable as JSON (truncated?): {error}; skipped")
+            continue
+        if not isinstance(doc, dict) or doc.get("kind") != sensitivities.KIND:
+            continue
+        try:
+            if not all(isinstance(doc.get(k), str) for k in ("report", "table", "profile")):
+                raise KeyError("'report', 'table' and 'profile' must be strings")
+            sensitivities.candidate_lines(doc)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            warnings.append(f"sensitivity {name}: a malformed sensitivity document ({type(error).__name__}: {error}); skipped")
             continue
         found.append((doc, path))
     return found, warnings
@@ -438,6 +484,30 @@ def paper_hours(summary: Mapping[str, Any]) -> float | None:
     return per_unit * paper_trials * paper.get("epochs", 1) * paper_examples / 3600
 
 
+def _sensitivity_view(doc: Mapping[str, Any], path: Path, base: Path) -> dict:
+    """A table's sensitivity document on the page: per choice its candidates' lines, and every
+    conclusion that flips under some candidate."""
+    lines = sensitivities.candidate_lines(doc)
+    choices = []
+    for line in lines:
+        if not choices or choices[-1]["key"] != line["key"]:
+            choices.append({"key": line["key"], "title": line["choice"], "candidates": []})
+        choices[-1]["candidates"].append(line)
+    env = _environment(doc)
+    return {
+        "table": doc["table"],
+        "profile": doc["profile"],
+        "title": doc.get("title") or "",
+        "file": Path(os.path.relpath(path, base)).as_posix(),
+        "missing": doc.get("missing_trials") or 0,
+        "headers": sensitivities.cell_headers(doc),
+        "claims": list(doc["conclusions"]),
+        "choices": choices,
+        "flips": [f"{line['key']} = {line['value']}: {c['text']}" for line in lines for c in line["changes"]],
+        "environment": env["line"] if env else "not recorded",
+    }
+
+
 def _anchor(key: tuple[str, str, str]) -> str:
     return "t-" + "-".join("".join(c if c.isalnum() else "_" for c in part) for part in key)
 
@@ -606,8 +676,9 @@ def _environment_jinja() -> jinja2.Environment:
     return env
 
 
-def build(folder, reference=None) -> dict:
-    """Everything the page shows, as plain data: `summary`, `sections`, `searches`, `warnings`..."""
+def build(folder, reference=None, sensitivity=None) -> dict:
+    """Everything the page shows, as plain data: `summary`, `sections`, `searches`, `warnings`...;
+    `sensitivity`: the folder of sensitivity documents (None: see `sensitivity_folder`)."""
     folder = Path(folder)
     tables, warnings = load_tables(folder)
     references: dict = {}
@@ -633,6 +704,13 @@ def build(folder, reference=None) -> dict:
     warnings += search_warnings
     searches = [_search_view(summary, path, folder) for summary, path in found]
     sections = [{"report": row["report"], "anchor": row["anchor"], "tables": [v for v in views if v["report"] == row["report"]]} for row in rows]
+    depends = sensitivity_folder(folder, sensitivity)
+    documents, sensitivity_warnings = load_sensitivity(depends) if depends is not None else ([], [])
+    warnings += sensitivity_warnings
+    order = {p: i for i, p in enumerate(PROFILES)}
+    documents.sort(key=lambda item: (item[0]["table"], order.get(item[0]["profile"], len(order))))
+    for section in sections:
+        section["sensitivity"] = [_sensitivity_view(doc, path, folder) for doc, path in documents if doc["report"] == section["report"]]
     return {
         "folder": folder.resolve().name or str(folder),
         "reference": None if reference is None else (Path(reference).resolve().name or str(reference)),
@@ -644,6 +722,7 @@ def build(folder, reference=None) -> dict:
         "rule_between_runs": verdicts.RULE_BETWEEN_RUNS,
         "warnings": warnings,
         "with_reference": reference is not None,
+        "sensitivity_folder": None if depends is None else Path(os.path.relpath(depends, folder)).as_posix(),
     }
 
 
@@ -653,12 +732,13 @@ def render(page: Mapping[str, Any]) -> tuple[str, str]:
     return env.get_template("report.html.j2").render(**page), env.get_template("report.md.j2").render(**page)
 
 
-def write_report(folder, reference=None) -> Written:
+def write_report(folder, reference=None, sensitivity=None) -> Written:
     """Write `folder/index.html` and `folder/REPORT.md` from the tables (and the hyperparameter
-    searches' summaries) under `folder`, with a reference column from the tables under `reference`;
-    return `(html_path, md_path)`, whose `.warnings` name the table and summary files skipped."""
+    searches' summaries) under `folder`, with a reference column from the tables under `reference`
+    and the sensitivity documents under `sensitivity` (None: see `sensitivity_folder`); return
+    `(html_path, md_path)`, whose `.warnings` name the table and summary files skipped."""
     folder = Path(folder)
-    page = build(folder, reference)
+    page = build(folder, reference, sensitivity)
     html, markdown = render(page)
     paths = folder / "index.html", folder / "REPORT.md"
     write_text_atomic(paths[0], html)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kerasdl.runner import distribute, environment, figures, summary as summaries
-from kerasdl.runner.execute import plan_table, run_plan
+from kerasdl.runner.execute import TablePlan, plan_table, run_plan
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.parallel import TrialFailed
 from kerasdl.runner.progress import Progress
@@ -38,6 +38,20 @@ def write_outputs(summary: dict, records, table: Table, folder: Path) -> list[Pa
     return paths
 
 
+def run_and_summarize(plan: TablePlan, start: float, *, execute: bool = True, progress=None):
+    """Run `plan`'s unfinished trials (none with `execute=False`) and summarise them, `start` being
+    when the run began: `(records, summary, failed)`, `failed` the `TrialFailed` of trials that
+    raised in a worker (the summary is made without them), else None."""
+    failed = None
+    try:
+        records = run_plan(plan, progress=progress or Progress(quiet=plan.options.quiet), execute=execute)
+    except TrialFailed as error:
+        records, failed = error.records, error
+    summary = summaries.summarize(plan, records, time.perf_counter() - start)
+    summary["environment"] = environment.describe(plan)
+    return records, summary, failed
+
+
 def run_table(
     report: Report, table: Table, options: RunOptions = RunOptions(), *, echo=print, execute: bool = True
 ) -> dict:
@@ -52,13 +66,7 @@ def run_table(
     """
     start = time.perf_counter()
     plan = plan_table(report, table, options)
-    failed = None
-    try:
-        records = run_plan(plan, progress=Progress(quiet=options.quiet), execute=execute)
-    except TrialFailed as error:  # the table is written without them, then the failure goes on
-        records, failed = error.records, error
-    summary = summaries.summarize(plan, records, time.perf_counter() - start)
-    summary["environment"] = environment.describe(plan)
+    records, summary, failed = run_and_summarize(plan, start, execute=execute)
     if not distribute.is_chief(options.strategy):
         if echo is not None:
             kind, index = distribute.task(options.strategy)
