@@ -158,3 +158,29 @@ def test_rows_have_one_paper_number():
     for table in (ct.t2_2, ct.t2_1):
         for row in table.rows:
             assert isinstance(row, Row) and set(row.paper) == set(table.columns)
+
+
+def _penalties(model):
+    return {layer.kernel_regularizer.lam for layer in model.layers if getattr(layer, "kernel_regularizer", None)}
+
+
+@pytest.mark.parametrize("lam", ct.L2_LAMBDA.values)
+def test_l2_lambda_reaches_every_kernel(lam):
+    for row in (ct.t2_2.row(ct.BASELINE), ct.t2_2.row("L2 pooling + Tanh")):
+        assert _penalties(ct.build_model({**_config(row), "l2_lambda": lam})) == {lam}
+    assert ct.L2_LAMBDA.default.value == ct.SHARED["l2_lambda"]
+
+
+def test_undampened_momentum_steps_lr_over_one_minus_m():
+    # A constant gradient: with no dampening (v = m v + g) the steps grow to lr / (1 - m).
+    config = {"learning_rate": 0.1, "momentum": 0.7, "dampening": 0}
+    opt = ct.optimizer(config)
+    assert float(opt.learning_rate) == pytest.approx(0.1)
+    assert float(ct.optimizer({**config, "dampening": "momentum"}).learning_rate) == pytest.approx(0.03)
+    weight = keras.Variable(np.zeros(1, "float32"))
+    steps = []
+    for _ in range(60):
+        before = float(weight.numpy()[0])
+        opt.apply_gradients([(keras.ops.ones(1), weight)])
+        steps.append(before - float(weight.numpy()[0]))
+    assert steps[0] == pytest.approx(0.1, rel=1e-5) and steps[-1] == pytest.approx(0.1 / 0.3, rel=1e-4)

@@ -1,0 +1,34 @@
+"""The footnotes a table prints for the choices its report leaves unstated.
+
+A report declares those choices as data (`kerasdl.runner.Choice`: the setting, the value its tables
+use and the other candidates, each with one line saying why); `notes` turns the declaration into
+the table's footnotes, so what was chosen and why is written once, in the declaration.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+
+def value_text(value: Any) -> str:
+    """A candidate's value as `--set key=VALUE` takes it: strings bare, numbers as Python writes them."""
+    return value if isinstance(value, str) else repr(value)
+
+
+def note(choice) -> str:
+    """One footnote for `choice`: its default with why, then the other candidates with theirs."""
+    default = choice.default
+    text = f"Unstated, chosen here: {choice.title} `{choice.key}={value_text(default.value)}`: {default.why}."
+    if choice.alternatives:
+        others = "; ".join(f"`{value_text(c.value)}`: {c.why}" for c in choice.alternatives)
+        text += f" Other candidates (`kerasdl sensitivity` runs them): {others}."
+    return text
+
+
+def notes(choices: Sequence, table: str) -> tuple[str, ...]:
+    """The footnotes of the `choices` that table `table` reads (a choice with no `tables` applies
+    to every table), in declaration order."""
+    return tuple(note(c) for c in choices if not c.tables or table in c.tables)
+
+
+__all__ = ["note", "notes", "value_text"]
