@@ -3,14 +3,17 @@
 Trial `i` of every row uses seed `seed + i`, so rows are compared on the same seeds, and with
 TensorFlow's op determinism enabled a re-run with the same seed gives the same numbers. Each
 finished trial is written at once (see `kerasdl.runner.store`); an interrupted run resumes where
-it stopped.
+it stopped. With `--jobs N` the trials run in worker processes (`kerasdl.runner.parallel`, which
+this module imports and which does not import it: it is handed `run_in_worker`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib
+import json
 import math
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -21,19 +24,11 @@ import tensorflow as tf
 import kerasdl
 from kerasdl import data as kdata
 from kerasdl.runner import distribute
+from kerasdl.runner.control import STOP, TrialFailed, check_stop  # noqa: F401 (the CLI and fit import STOP, check_stop from here)
 from kerasdl.runner.options import RunOptions
+from kerasdl.runner.parallel import run_parallel
 from kerasdl.runner.spec import Report, Row, Table
 from kerasdl.runner.store import TrialStore, trial_key
-
-
-STOP = threading.Event()
-
-
-def check_stop() -> None:
-    """Raise KeyboardInterrupt once a stop was requested (SIGTERM, see the CLI); the runner checks
-    at every trial and epoch boundary, and Keras fits at every batch."""
-    if STOP.is_set():
-        raise KeyboardInterrupt
 
 
 @dataclasses.dataclass
@@ -271,6 +266,27 @@ def worker_store_of(plan: TablePlan) -> TrialStore:
     return TrialStore(Path(plan.options.out) / plan.report.id / "workers" / f"{kind}-{index}" / "trials")
 
 
+@functools.lru_cache(maxsize=4)
+def _worker_plan(location: tuple[str, str], table: str, planning: str, out) -> TablePlan:
+    """A worker's plan of `table`, cached on everything that decides it: where the report is
+    bound, the table, the options' `planning()` (canonical JSON) and `out`."""
+    module, attribute = location
+    report = getattr(importlib.import_module(module), attribute)
+    return plan_table(report, report.table(table), RunOptions(**json.loads(planning), out=out))
+
+
+def run_in_worker(location: tuple[str, str], table: str, planning: str, out, position: int, progress=None) -> dict:
+    """In a `--jobs` worker process (`kerasdl.runner.parallel.run_parallel`): plan the table as
+    the parent did and run its trial `position` into the store under `out`; return its record."""
+    plan = _worker_plan(location, table, planning, out)
+    store, planned = store_of(plan), plan.trials[position]
+    # Another process (a shard, a second run) may have finished it meanwhile.
+    stored = store.get(planned[4])
+    if stored is not None:
+        return stored
+    return run_trial(plan, planned, store, progress)
+
+
 def in_shard(identity: Mapping[str, Any], shard: tuple[int, int] | None) -> bool:
     """Whether shard `(k, n)` (1-based k) owns this trial. Ownership follows the trial's key, not
     its position, so one experiment shared by two tables belongs to one shard only."""
@@ -301,10 +317,8 @@ def run_plan(plan: TablePlan, *, progress=None, execute: bool = True) -> list[tu
         progress.start_table(f"{plan.report.id}/{plan.table.name}", len(todo), plan.epochs_per_trial)
     try:
         if jobs > 1 and len(todo) > 1:
-            from kerasdl.runner.parallel import TrialFailed, run_parallel  # it imports this module
-
             try:
-                finished = run_parallel(plan, todo, progress)
+                finished = run_parallel(plan, todo, run_in_worker, progress)
             except TrialFailed as error:
                 for position, record in error.records.items():
                     records[position] = record

@@ -11,44 +11,33 @@ with memory growth on, so none claims all their memory.
 
 Stopping: a worker ignores Ctrl-C (the terminal sends it to every process); the parent, on Ctrl-C
 or SIGTERM, asks every worker to stop at its next batch or epoch, so at most the trials in
-progress are lost. A trial that raises, or whose worker dies, is reported with its row and trial
-number; the other trials go on (a dead worker's pool is replaced) and the table is summarised
-without the failed ones.
+progress are lost, and forgets the stopped pool, so a later run in the same process starts a
+fresh one. A trial that raises, or whose worker dies, is reported with its row and trial number;
+the other trials go on (a dead worker's pool is replaced) and the table is summarised without the
+failed ones.
+
+This module does not import `kerasdl.runner.execute`: `execute.run_plan` passes `run_parallel`
+the function that runs one planned trial in a worker (`execute.run_in_worker`), and both share
+the stop request and `TrialFailed` through `kerasdl.runner.control`.
 """
 
 from __future__ import annotations
 
 import atexit
 import concurrent.futures as futures
-import functools
-import importlib
-import json
 import multiprocessing
 import os
 import queue
 import signal
 import sys
-from typing import Any
+from typing import Any, Callable
 
-from kerasdl.runner import execute
+from kerasdl.runner.control import STOP, TrialFailed  # noqa: F401 (TrialFailed: imported from here too)
 from kerasdl.runner.environment import cpu_cores
-from kerasdl.runner.options import RunOptions
 from kerasdl.runner.spec import Report
 from kerasdl.runner.store import canonical
 
 POLL_S = 0.2
-
-
-class TrialFailed(RuntimeError):
-    """Trials of a table that raised or whose worker died; the others were run and stored.
-
-    `failures` says which and why, one line each; `records` holds what finished (by position in
-    the plan from `run_parallel`, as `(row, record or None)` for every trial from `run_plan`).
-    """
-
-    def __init__(self, failures: list[str], records):
-        self.failures, self.records = failures, records
-        super().__init__("; ".join(failures))
 
 
 def auto_jobs(cores: int | None = None, gpus: int | None = None) -> int:
@@ -93,7 +82,7 @@ _worker: dict[str, Any] = {}
 
 def _start_worker(stop, events, threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    execute.STOP = stop  # check_stop() now follows the parent's requests
+    STOP.follow(stop)  # check_stop() now follows the parent's requests
     import tensorflow as tf
 
     # Only the inter-op pool is the worker's share: TensorFlow's results depend on the intra-op
@@ -102,13 +91,6 @@ def _start_worker(stop, events, threads: int) -> None:
     for gpu in tf.config.list_physical_devices("GPU"):
         tf.config.experimental.set_memory_growth(gpu, True)
     _worker["events"] = events
-
-
-@functools.lru_cache(maxsize=4)
-def _plan(location: tuple[str, str], table: str, planning: str):
-    module, attribute = location
-    report = getattr(importlib.import_module(module), attribute)
-    return execute.plan_table(report, report.table(table), RunOptions(**json.loads(planning)))
 
 
 class _EventProgress:
@@ -127,15 +109,8 @@ class _EventProgress:
         self.events.put(("end", self.position))
 
 
-def _run_in_worker(location, table, planning, position, out):
-    plan = _plan(location, table, planning)
-    plan.options = plan.options.replace(out=out)
-    store, planned = execute.store_of(plan), plan.trials[position]
-    # Another process (a shard, a second run) may have finished it meanwhile.
-    stored = store.get(planned[4])
-    if stored is not None:
-        return stored
-    return execute.run_trial(plan, planned, store, _EventProgress(_worker["events"], position))
+def _run_in_worker(work: Callable, args: tuple, position: int):
+    return work(*args, position, _EventProgress(_worker.get("events"), position))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,13 +128,16 @@ class WorkerPool:
         self._executor = None
 
     @property
-    def executor(self) -> futures.ProcessPoolExecutor:
+    def executor(self) -> futures.Executor:
         if self._executor is None:
-            self._executor = futures.ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=self.context,
-                initializer=_start_worker, initargs=(self.stop, self.events, threads_per_worker(self.jobs)),
-            )
+            self._executor = self._new_executor()
         return self._executor
+
+    def _new_executor(self) -> futures.Executor:
+        return futures.ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=self.context,
+            initializer=_start_worker, initargs=(self.stop, self.events, threads_per_worker(self.jobs)),
+        )
 
     def processes(self) -> dict:
         """pid -> process of the current workers (CPython's pool keeps them in `_processes`)."""
@@ -174,21 +152,41 @@ class WorkerPool:
 _pools: dict[int, WorkerPool] = {}
 
 
+@atexit.register
+def _close_pools() -> None:
+    for pool in list(_pools.values()):
+        pool.close(cancel=True)
+
+
 def pool_for(jobs: int) -> WorkerPool:
     """The command's pool of `jobs` workers (closed when the process exits)."""
-    if not _pools:
-        atexit.register(lambda: [pool.close(cancel=True) for pool in _pools.values()])
     if jobs not in _pools:
         _pools[jobs] = WorkerPool(jobs)
     return _pools[jobs]
 
 
-def run_parallel(plan, positions: list[int], progress=None) -> dict[int, dict]:
-    """Run the trials at `positions` of `plan` in `plan.options.jobs` worker processes; return their records by
-    position. Raises KeyboardInterrupt after stopping the workers when a stop is requested, and
-    `TrialFailed` after the other trials when some trials failed."""
-    location = report_location(plan.report)
-    planning = canonical(plan.options.planning())
+def drop(pool: WorkerPool) -> None:
+    """Stop `pool`'s workers and forget it: a stopped pool keeps its stop event set, so the next
+    run in this process (another table, a test) must get a fresh pool from `pool_for`."""
+    pool.close(cancel=True)
+    if _pools.get(pool.jobs) is pool:
+        del _pools[pool.jobs]
+
+
+def run_parallel(plan, positions: list[int], work: Callable, progress=None) -> dict[int, dict]:
+    """Run the trials at `positions` of `plan` in `plan.options.jobs` worker processes; return their
+    records by position.
+
+    `work(location, table, planning, out, position, progress)` runs trial `position` in a worker
+    and returns its record (with its `identity`): a module-level function, as it is pickled
+    (`kerasdl.runner.execute.run_in_worker`). It is given where the report is bound
+    (`report_location`), the table's name, the options' `planning()` as canonical JSON, the
+    options' `out`, and a progress object that reports to the parent's bar.
+
+    Raises KeyboardInterrupt after stopping the workers when a stop is requested (the pool is then
+    dropped, see `drop`), and `TrialFailed` after the other trials when some trials failed.
+    """
+    args = (report_location(plan.report), plan.table.name, canonical(plan.options.planning()), plan.options.out)
     pool = pool_for(plan.options.jobs)
     records: dict[int, dict] = {}
     failures: list[str] = []
@@ -217,17 +215,14 @@ def run_parallel(plan, positions: list[int], progress=None) -> dict[int, dict]:
                     progress.end_trial(key=position)
 
     while todo:
-        pending = {
-            pool.executor.submit(_run_in_worker, location, plan.table.name, planning, p, plan.options.out): p
-            for p in todo
-        }
+        pending = {pool.executor.submit(_run_in_worker, work, args, p): p for p in todo}
         todo, broken, processes = [], [], {}
         try:
             while pending:
                 done, _ = futures.wait(pending, timeout=POLL_S, return_when=futures.FIRST_COMPLETED)
                 drain()
                 processes.update(pool.processes())
-                if execute.STOP.is_set():
+                if STOP.is_set():
                     pool.stop.set()
                 for future in done:
                     position = pending.pop(future)
@@ -245,11 +240,11 @@ def run_parallel(plan, positions: list[int], progress=None) -> dict[int, dict]:
                         records[position] = record
         except KeyboardInterrupt:
             pool.stop.set()
-            pool.close(cancel=True)
+            drop(pool)
             raise
         drain()
         if pool.stop.is_set():
-            pool.close(cancel=True)
+            drop(pool)
             raise KeyboardInterrupt
         if broken:
             pool.close()
