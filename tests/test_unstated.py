@@ -8,10 +8,10 @@ import pytest
 from kerasdl import unstated
 from kerasdl.runner import Candidate, Choice, RunOptions
 from kerasdl.runner.execute import plan_table
-from reproduce import alt_softmax, convnet_tricks, scratch_mlp
+from reproduce import alt_softmax, convnet_tricks, lenet5, scratch_mlp
 from tests.test_cli import write_fake_data
 
-REPORTS = [alt_softmax.REPORT, scratch_mlp.REPORT, convnet_tricks.REPORT]
+REPORTS = [alt_softmax.REPORT, scratch_mlp.REPORT, convnet_tricks.REPORT, lenet5.REPORT]
 CASES = [(report, table, choice) for report in REPORTS for table in report.tables for choice in report.choices_of(table)]
 
 
