@@ -168,6 +168,19 @@ def test_the_command_and_its_exit_codes(tmp_path, monkeypatch, capsys):
     assert cli("list") == 0 and "unstated choices: 2 (scale, shift)" in capsys.readouterr().out
 
 
+def test_choice_runs_one_choice_and_reads_the_others_from_the_store(tmp_path, capsys):
+    assert cli("sensitivity", "toy", "--choice", "nope", "--out", str(tmp_path)) == 2
+    assert "report 'toy' has no unstated choice nope; choose from: scale, shift" in capsys.readouterr().err
+    assert cli("sensitivity", "toy", "--choice", "shift", "--profile", "smoke", "--quiet", "--out", str(tmp_path)) == 0
+    assert sorted({(scale, shift) for *_, scale, shift, _ in CALLS}) == [(1, 0), (1, 10)]
+    doc = json.loads((tmp_path / "toy" / "t.json").read_text())
+    assert doc["missing_trials"] == 8  # scale=-1 and scale=2: not run, counted
+    CALLS.clear()
+    assert cli("sensitivity", "toy", "--choice", "scale", "--profile", "smoke", "--quiet", "--out", str(tmp_path)) == 0
+    assert sorted({(scale, shift) for *_, scale, shift, _ in CALLS}) == [(-1, 0), (2, 0)]
+    assert json.loads((tmp_path / "toy" / "t.json").read_text())["missing_trials"] == 0
+
+
 def test_the_page_says_what_each_report_depends_on(tmp_path, capsys):
     run = tmp_path / "run"
     for report in (REPORT, PLAIN):

@@ -203,6 +203,7 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     c.add_argument("tables", nargs="*", help="tables (default: those an unstated choice applies to)")
     add_run_options(c, out="results/sensitivity")
     c.add_argument("--reuse", type=data_folder, metavar="DIR", help="copy finished trials of identical identity from this results folder (e.g. reference/fast) instead of running them")
+    c.add_argument("--choice", action="append", metavar="KEY", dest="only", help="run only this unstated choice's candidates (repeatable); the others are read from stored trials")
     c = commands.add_parser("export", help="export a row's best model as .keras and SavedModel")
     c.add_argument("report")
     c.add_argument("table")
@@ -384,13 +385,17 @@ def sensitivity_command(args, load, report_ids, prog) -> int:
             except ValueError as error:
                 raise UsageError(str(error)) from None
             tables.append((report, table))
+        unknown = sorted(set(args.only or ()) - {choice.key for choice in report.unstated})
+        if unknown:
+            keys = ", ".join(choice.key for choice in report.unstated)
+            raise UsageError(f"report {report.id!r} has no unstated choice {', '.join(unknown)}; choose from: {keys}")
     _start_distribution(args)
     _catch_sigterm()
     failed = []
     try:
         for report, table in tables:
             try:
-                run_sensitivity(report, table, options, reuse=args.reuse)
+                run_sensitivity(report, table, options, reuse=args.reuse, only=args.only)
             except TrialFailed as error:
                 failed += [f"{report.id}/{table.name} {failure}" for failure in error.failures]
     except KeyboardInterrupt:

@@ -122,10 +122,13 @@ def _result(plan, records, summary, columns, reused: int) -> dict:
     }
 
 
-def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptions(), *, reuse=None, echo=print) -> dict:
+def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptions(), *, reuse=None, only=None,
+                    echo=print) -> dict:
     """Run `table` once per candidate of each of its unstated choices, write its sensitivity
     document (`<out>/<report>/<table>.json` and `.md`) and return it; `echo` prints the Markdown
-    (None: silent).
+    (None: silent). `only`: the keys of the choices to run now (None: all); the others' candidates
+    are summarised from the trials already stored, their missing ones counted, as after an
+    interrupted run.
 
     Raises ValueError as `check` does; after writing the document, KeyboardInterrupt when the run
     was stopped (the document then counts the missing trials), and `TrialFailed` for trials that
@@ -146,8 +149,9 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
         reused = adopt(plan, reuse) if reuse is not None else 0
         begun = time.perf_counter()
         try:
+            chosen = choice is None or only is None or choice.key in only
             records, summary, failed = run_and_summarize(
-                plan, begun, execute=stopped is None, progress=_Labelled(label, run_options.quiet)
+                plan, begun, execute=stopped is None and chosen, progress=_Labelled(label, run_options.quiet)
             )
         except KeyboardInterrupt as error:  # the trial in progress is lost; the stored ones count
             stopped = error
