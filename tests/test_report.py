@@ -371,3 +371,17 @@ def test_the_report_module_reads_tuning_summaries_without_importing_tuning():
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not any(name == "tuning" or name.startswith("tuning.") for name in imported)
+
+
+def test_paper_hours_scales_the_run_to_the_paper_profile():
+    from kerasdl.runner.report import paper_hours
+
+    # lenet5/mnist: 5 rows x 2 trials x 15 epochs of 60 000 images took 1000 s; the paper profile
+    # is 5 trials x 80 epochs of the same images.
+    ran = {"report": "lenet5", "table": "mnist", "config": {"epochs": 15}, "rows": [{"trials": 2}] * 5,
+           "data": {"train": 60000}, "compute_s": 1000.0}
+    assert paper_hours(ran) == pytest.approx(1000 / (10 * 15) * (25 * 80) / 3600)
+    # A table that trains nothing has no paper length to estimate.
+    derivations = {"report": "convnet_tricks", "table": "derivations", "config": {"epochs": 1},
+                   "rows": [{"trials": 1}] * 3, "data": {"train": 0}, "compute_s": 2.0}
+    assert paper_hours(derivations) is None
