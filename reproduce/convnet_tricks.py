@@ -22,7 +22,7 @@ import numpy as np
 from kerasdl import layers, regularizers, timing, unstated
 from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import Check, all_of, any_of, beats, below, best
-from kerasdl.runner.figures import training_curves
+from kerasdl.runner.figures import row_curves
 from reproduce.derivations_table import formula_table
 
 # ## Setup: profiles
@@ -263,26 +263,6 @@ def _convnet(name, error, pooling_kind, activation="tanh", dropout=False):
     return Row(name, {"test_error_pct": error}, config)
 
 
-def accuracy_figures(name, rows, title):
-    """Training and test accuracy per epoch for `rows`, as the report's Figures 2.1-2.4 show."""
-
-    def make(summary, histories, folder):
-        chosen = {row: histories[row] for row in rows if row in histories}
-        paths = []
-        for curve, label in (("accuracy", "training accuracy"), ("val_accuracy", "test accuracy")):
-            path = training_curves(
-                f"{title}: {label} ({summary['profile']})",
-                curve,
-                chosen,
-                folder / f"{summary['table']}_{name}_{curve}.png",
-            )
-            if path is not None:
-                paths.append(path)
-        return paths
-
-    return make
-
-
 t2_2 = Table(
     name="t2_2_results",
     title="test error (%) of the 2-layer NN baseline and six ConvNet variants (Table 2.2)",
@@ -344,8 +324,8 @@ t2_2 = Table(
         "plus the classifier (the tutorial's 'stage 3'), as 2.2 describes it.",
     ],
     figures=[
-        accuracy_figures("activation", ["L2 pooling + Tanh", "L2 pooling + ReLU"], "Tanh vs ReLU"),
-        accuracy_figures("pooling", [r for r in CONVNETS if r != "L2 pooling + ReLU"], "pooling"),
+        row_curves("activation", ["L2 pooling + Tanh", "L2 pooling + ReLU"], "Tanh vs ReLU"),
+        row_curves("pooling", [r for r in CONVNETS if r != "L2 pooling + ReLU"], "pooling"),
     ],
 )
 
