@@ -147,3 +147,14 @@ print(before, after_import, matplotlib.rcParams["backend"], matplotlib.get_backe
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [backend] * 4
     assert is_png(tmp_path / "h.png") and is_png(tmp_path / "c.png")
+
+
+def test_row_curves_draws_only_the_chosen_rows(tmp_path):
+    from kerasdl.runner.figures import row_curves
+
+    histories = {r: [{"accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]}] for r in ("a", "b", "c")}
+    make = row_curves("group", ["a", "c", "absent"], "a vs c")
+    paths = make({"profile": "smoke", "table": "t"}, histories, tmp_path)
+    assert [p.name for p in paths] == ["t_group_accuracy.png", "t_group_val_accuracy.png"]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert make({"profile": "smoke", "table": "t"}, {"b": histories["b"]}, tmp_path) == []
