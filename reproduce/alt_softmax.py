@@ -85,6 +85,7 @@ REG_EPSILON = Choice(
     [Candidate(1e-10, "the only guard constant the report writes (tf.clip_by_value(q, 1e-10, 1.0) in its "
                "loss), the nearest to its unguarded penalty")],
     tables=("q4_lp_regularization",),
+    reads=lambda c: c["reg_p"] < 0,
 )
 UNSTATED = [NETWORK, OPTIMIZER, KERNEL_INIT, REG_EPSILON]
 

@@ -70,7 +70,7 @@ def profile_note(epochs):
 # defaults are Keras's own (every stored trial's), read from that text, not from any accuracy.
 
 RANDOM_INIT = Choice(
-    "random_init", "'Random Initialization' (setting 4)", tables=("mnist", "fashion_mnist"),
+    "random_init", "'Random Initialization' (setting 4)", tables=("mnist", "fashion_mnist"), reads=lambda c: c["init"] == "random",
     default=Candidate("random_normal", "Keras's plain random normal at its defaults, RandomNormal(0, 0.05) ('random_normal')"),
     alternatives=[Candidate("random_uniform", "Keras's plain uniform, RandomUniform(-0.05, 0.05) ('random_uniform')"),
                   Candidate("glorot_uniform", "Keras's default kernel initializer: what a layer given no kernel_initializer gets")],

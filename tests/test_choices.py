@@ -34,3 +34,20 @@ def test_declaration_errors():
     twice = [Choice("k", "k", Candidate(1, "a"), []), Choice("k", "k", Candidate(2, "a"), [])]
     with pytest.raises(ValueError, match="declared twice"):
         Report("toy", "toy", "s", [t], profiles, unstated=twice)
+
+
+def test_rows_that_do_not_read_a_choice_keep_their_identity():
+    t = Table("t", "x", ["a"], [Row("r", {"a": 1.0}, {"init": "he"}), Row("s", {"a": 1.0}, {"init": "random"})], run)
+    c = Choice("random_init", "random", Candidate("normal", "a"), [Candidate("uniform", "b")], reads=lambda c: c["init"] == "random")
+    r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c])
+    plain = [trial[4] for trial in plan_table(r, t, RunOptions(profile="smoke")).trials]
+    other = [trial[4] for trial in plan_table(r, t, RunOptions(profile="smoke", overrides={"random_init": "uniform"})).trials]
+    assert other[0] == plain[0] and other[1] != plain[1] and other[1]["config"]["random_init"] == "uniform"
+
+
+def test_a_value_equal_to_a_candidate_is_planned_as_that_candidate():
+    t = Table("t", "x", ["a"], [Row("r", {"a": 1.0})], run)
+    c = Choice("dampening", "d", Candidate("momentum", "a"), [Candidate(0, "b")])
+    r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c])
+    as_int, as_float = (plan_table(r, t, RunOptions(profile="smoke", overrides={"dampening": v})).trials[0][4] for v in (0, 0.0))
+    assert as_int == as_float and type(as_float["config"]["dampening"]) is int

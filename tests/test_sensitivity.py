@@ -10,8 +10,8 @@ import pytest
 
 from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
 from kerasdl.runner.cli import main, reproduce_main
-from kerasdl.runner.report import load_tables, write_report
-from kerasdl.runner.sensitivity import run_sensitivity
+from kerasdl.runner.report import load_sensitivity, load_tables, write_report
+from kerasdl.runner.sensitivity import changes, run_sensitivity
 from kerasdl.runner.store import TrialStore
 
 CALLS = []  # (table, row, scale, shift, seed) of every trial run
@@ -90,7 +90,7 @@ def test_jobs_give_the_document_of_a_serial_run(tmp_path):
 
 def test_the_document_and_its_markdown(tmp_path):
     doc = run_sensitivity(REPORT, T, options(tmp_path), echo=None)
-    saved = json.loads((tmp_path / "toy" / "t.json").read_text())
+    saved = json.loads((tmp_path / "toy" / "t.sensitivity.json").read_text())
     assert _stable(saved) == _stable(doc)
     assert doc["kind"] == "sensitivity" and doc["profile"] == "smoke" and doc["seed"] == 0
     assert doc["columns"] == ["score"]  # time_s has no paper value: not a headline cell
@@ -99,7 +99,7 @@ def test_the_document_and_its_markdown(tmp_path):
     assert [c["why"] for c in scale["candidates"]] == ["the report's formula", "a sign flip", "doubled"]
     assert [c["verdicts"]["consistent"] for c in scale["candidates"]] == [2, 0, 0]
     assert [c["conclusions"][0]["holds"] for c in scale["candidates"]] == [True, False, True]
-    md = (tmp_path / "toy" / "t.md").read_text()
+    md = (tmp_path / "toy" / "t.sensitivity.md").read_text()
     assert "| choice | candidate | trials | a | b | consistent / compared | C1 |" in md
     assert "| output scale | **1** (default) | 4 / 4 | 1.01 | 2.01 | 2 / 2 | ✓ |" in md
     assert "| output scale | -1 | 4 / 4 | -0.99 | -1.99 | 0 / 2 | ✗ (flips) |" in md
@@ -113,11 +113,11 @@ def test_an_interrupted_run_shows_its_missing_trials_and_resumes(tmp_path):
     STOP.append((1, 10))
     with pytest.raises(KeyboardInterrupt):
         run_sensitivity(REPORT, T, options(tmp_path), echo=None)
-    doc = json.loads((tmp_path / "toy" / "t.json").read_text())
+    doc = json.loads((tmp_path / "toy" / "t.sensitivity.json").read_text())
     shifted = doc["choices"][1]["candidates"][1]
     assert doc["missing_trials"] == 4 and (shifted["trials"], shifted["missing"]) == (0, 4)
     assert shifted["conclusions"][0]["holds"] is None
-    md = (tmp_path / "toy" / "t.md").read_text()
+    md = (tmp_path / "toy" / "t.sensitivity.md").read_text()
     assert "**INCOMPLETE: 4 trial(s) not run" in md and "| offset | 10 | 0 / 4 INCOMPLETE | — (n=0) | — (n=0) |" in md
     CALLS.clear()
     doc = run_sensitivity(REPORT, T, options(tmp_path), echo=None)
@@ -158,13 +158,13 @@ def test_the_command_and_its_exit_codes(tmp_path, monkeypatch, capsys):
     assert reproduce_main(["sensitivity", "nope"]) == 2 and "unknown report 'nope'" in capsys.readouterr().err
     assert CALLS == []
     assert cli("sensitivity", "toy", "--profile", "smoke", "--quiet") == 0
-    assert (tmp_path / "results" / "sensitivity" / "toy" / "t.json").exists()
+    assert (tmp_path / "results" / "sensitivity" / "toy" / "t.sensitivity.json").exists()
     assert not (tmp_path / "results" / "sensitivity" / "toy" / "u.json").exists()
     out = capsys.readouterr().out
     assert "### toy / t: what the result depends on" in out and out.splitlines()[-1].startswith("sensitivity: results/sensitivity/")
     STOP.append((2, 0))
     assert cli("sensitivity", "all", "--profile", "smoke", "--quiet", "--out", "again") == 130
-    assert "interrupted" in capsys.readouterr().err and json.loads(Path("again/toy/t.json").read_text())["missing_trials"] == 8  # scale=2 and shift=10
+    assert "interrupted" in capsys.readouterr().err and json.loads(Path("again/toy/t.sensitivity.json").read_text())["missing_trials"] == 8  # scale=2 and shift=10
     assert cli("list") == 0 and "unstated choices: 2 (scale, shift)" in capsys.readouterr().out
 
 
@@ -173,12 +173,12 @@ def test_choice_runs_one_choice_and_reads_the_others_from_the_store(tmp_path, ca
     assert "report 'toy' has no unstated choice nope; choose from: scale, shift" in capsys.readouterr().err
     assert cli("sensitivity", "toy", "--choice", "shift", "--profile", "smoke", "--quiet", "--out", str(tmp_path)) == 0
     assert sorted({(scale, shift) for *_, scale, shift, _ in CALLS}) == [(1, 0), (1, 10)]
-    doc = json.loads((tmp_path / "toy" / "t.json").read_text())
+    doc = json.loads((tmp_path / "toy" / "t.sensitivity.json").read_text())
     assert doc["missing_trials"] == 8  # scale=-1 and scale=2: not run, counted
     CALLS.clear()
     assert cli("sensitivity", "toy", "--choice", "scale", "--profile", "smoke", "--quiet", "--out", str(tmp_path)) == 0
     assert sorted({(scale, shift) for *_, scale, shift, _ in CALLS}) == [(-1, 0), (2, 0)]
-    assert json.loads((tmp_path / "toy" / "t.json").read_text())["missing_trials"] == 0
+    assert json.loads((tmp_path / "toy" / "t.sensitivity.json").read_text())["missing_trials"] == 0
 
 
 def test_the_page_says_what_each_report_depends_on(tmp_path, capsys):
@@ -204,11 +204,27 @@ def test_the_page_says_what_each_report_depends_on(tmp_path, capsys):
     # document is named and skipped.
     inside = run / "sensitivity" / "toy"
     shutil.copytree(tmp_path / "sensitivity" / "toy", inside, ignore=shutil.ignore_patterns("trials"))
-    doc = json.loads((inside / "t.json").read_text())
+    doc = json.loads((inside / "t.sensitivity.json").read_text())
     del doc["choices"][0]["candidates"][0]["verdicts"]
-    (inside / "t.json").write_text(json.dumps(doc))
+    (inside / "t.sensitivity.json").write_text(json.dumps(doc))
     written = write_report(run)
-    assert written.warnings == ["sensitivity toy/t.json: a malformed sensitivity document (KeyError: 'verdicts'); skipped"]
+    assert written.warnings == ["sensitivity toy/t.sensitivity.json: a malformed sensitivity document (KeyError: 'verdicts'); skipped"]
     assert "a sign flip" not in written.md.read_text()
     assert main(["report", "--out", str(run), "--sensitivity", str(tmp_path / "sensitivity")]) == 0
     assert "a sign flip" in (run / "REPORT.md").read_text() and load_tables(run)[1] == []
+
+
+def test_a_table_and_its_sensitivity_share_one_out(tmp_path):
+    plain = run_table(REPORT, T, options(tmp_path), echo=None)
+    run_sensitivity(REPORT, T, options(tmp_path), echo=None)
+    again = json.loads((tmp_path / "toy" / "t.json").read_text())
+    assert again["rows"] == plain["rows"] and "kind" not in again
+    assert [doc["table"] for doc, _ in load_sensitivity(tmp_path)[0]] == ["t"]
+    assert list(load_tables(tmp_path)[0]) == [("toy", "t", "smoke")]
+
+
+def test_candidates_not_run_are_no_flips(tmp_path):
+    doc = run_sensitivity(REPORT, T, options(tmp_path), only=["scale"], echo=None)
+    shift = doc["choices"][1]["candidates"]
+    assert shift[1]["missing"] > 0 and changes(doc, shift[1], shift[0]) == []
+    assert "(flips)" not in (tmp_path / "toy" / "t.sensitivity.md").read_text().split("shift")[1]

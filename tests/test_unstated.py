@@ -31,10 +31,13 @@ def test_default_keeps_the_trials_and_the_others_change_them(report, table, choi
     plain = identities()
     assert all(choice.of(i["config"]) == choice.default.value for i in plain)
     assert identities(**{choice.key: choice.default.value}) == plain
+    reads = [choice.reads is None or choice.reads(i["config"]) for i in plain]
+    assert any(reads)
     for candidate in choice.alternatives:
         changed = identities(**{choice.key: candidate.value})
-        assert len(changed) == len(plain) and all(a != b for a, b in zip(plain, changed))
-        assert all(choice.of(i["config"]) == candidate.value for i in changed)
+        # The trials that read the choice change; those that do not (`reads`) stay as they were.
+        assert len(changed) == len(plain) and [a != b for a, b in zip(plain, changed)] == reads
+        assert [choice.of(i["config"]) == candidate.value for i in changed] == reads
 
 
 def test_every_report_declares_choices_with_reasons():

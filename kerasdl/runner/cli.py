@@ -41,7 +41,8 @@ from kerasdl.runner.distribute import STRATEGIES
 from kerasdl.runner.execute import STOP, check_overrides
 from kerasdl.runner.export import ExportError, export_row
 from kerasdl.runner.options import RunOptions
-from kerasdl.runner.parallel import TrialFailed, auto_jobs
+from kerasdl.runner.control import TrialFailed
+from kerasdl.runner.parallel import auto_jobs
 from kerasdl.runner.run import run_table
 from kerasdl.runner.sensitivity import check as check_sensitivity, run_sensitivity, tables_with_choices
 from kerasdl.runner.spec import PROFILES, Report
@@ -385,10 +386,14 @@ def sensitivity_command(args, load, report_ids, prog) -> int:
             except ValueError as error:
                 raise UsageError(str(error)) from None
             tables.append((report, table))
-        unknown = sorted(set(args.only or ()) - {choice.key for choice in report.unstated})
+    if args.only:
+        declared = [choice.key for report in reports for choice in report.unstated]
+        unknown = sorted(set(args.only) - set(declared))
         if unknown:
-            keys = ", ".join(choice.key for choice in report.unstated)
-            raise UsageError(f"report {report.id!r} has no unstated choice {', '.join(unknown)}; choose from: {keys}")
+            where = f"report {reports[0].id!r}" if len(reports) == 1 else "no report"
+            raise UsageError(f"{where} has no unstated choice {', '.join(unknown)}; choose from: {', '.join(dict.fromkeys(declared))}")
+        # Only the tables that a chosen choice applies to.
+        tables = [(r, t) for r, t in tables if {c.key for c in r.choices_of(t)} & set(args.only)]
     _start_distribution(args)
     _catch_sigterm()
     failed = []
@@ -400,7 +405,7 @@ def sensitivity_command(args, load, report_ids, prog) -> int:
                 failed += [f"{report.id}/{table.name} {failure}" for failure in error.failures]
     except KeyboardInterrupt:
         return _interrupted(options, prog)
-    print(f"sensitivity: {options.out}/<report>/<table>.json and .md; `{prog} report` shows them under 'What the result depends on'")
+    print(f"sensitivity: {options.out}/<report>/<table>.sensitivity.json and .md; `{prog} report` shows them under 'What the result depends on'")
     return _failed(failed, options, prog) if failed else 0
 
 

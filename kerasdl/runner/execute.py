@@ -161,12 +161,20 @@ def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
     if options.epochs is not None:
         overrides["epochs"] = options.epochs
     check_overrides(report, table, options.profile, overrides)
-    # An unstated choice at its default, where nothing sets it, stays out of the identity: the
-    # trials are those of a run that never named it.
+    # An unstated choice that nothing else sets stays out of the identity of a trial that does not
+    # read it: at its default, and in the rows its `reads` leaves out. Those trials are the ones a
+    # run that never named it plans (and stores).
+    unread = {}  # key -> the choice, for the rows it leaves out
     for choice in report.choices_of(table):
-        if choice.key in overrides and overrides[choice.key] == choice.default.value:
-            if choice.key not in settings and not any(choice.key in row.config for row in table.rows):
-                del overrides[choice.key]
+        if choice.key not in overrides:
+            continue
+        overrides[choice.key] = choice.values[choice.values.index(overrides[choice.key])]  # 0.0 -> the candidate's 0
+        if choice.key in settings or any(choice.key in row.config for row in table.rows):
+            continue
+        if overrides[choice.key] == choice.default.value:
+            del overrides[choice.key]
+        elif choice.reads is not None:
+            unread[choice.key] = choice
     settings.update({k: v for k, v in overrides.items() if k in settings})
     count = table.trials or options.trials or settings["trials"]
     dataset = load_table_data(table.data, settings, options.data_dir)
@@ -174,7 +182,8 @@ def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
     distributed = distribute.identity_of(options.strategy, distribute.get(options.strategy))
     planned = []
     for row in table.rows:
-        config = {**settings, **row.config, **overrides}
+        config = {**settings, **row.config}
+        config.update({k: v for k, v in overrides.items() if k not in unread or unread[k].reads(config)})
         row_signature = signature
         if table.row_data is not None:
             row_signature = data_signature(load_table_data(config[table.row_data], settings, options.data_dir))

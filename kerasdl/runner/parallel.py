@@ -169,6 +169,7 @@ def drop(pool: WorkerPool) -> None:
     """Stop `pool`'s workers and forget it: a stopped pool keeps its stop event set, so the next
     run in this process (another table, a test) must get a fresh pool from `pool_for`."""
     pool.close(cancel=True)
+    pool.events.close()
     if _pools.get(pool.jobs) is pool:
         del _pools[pool.jobs]
 

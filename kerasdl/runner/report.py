@@ -471,7 +471,7 @@ def paper_hours(summary: Mapping[str, Any]) -> float | None:
         table = report.table(summary["table"])
     except (LookupError, TypeError, ImportError):
         return None
-    if table.data is None and table.row_data is None:  # nothing trained (derivations, timings of fixed sizes)
+    if table.data is None and table.row_data is None:  # nothing trained (a derivations table)
         return None
     ran, paper = summary.get("config") or {}, report.settings(table, "paper")
     trials = sum(row.get("trials") or 0 for row in summary["rows"])

@@ -17,9 +17,9 @@ identity that another results folder holds (`DIR/<report>/trials/`, e.g. `refere
 instead of running them again; the store compares whole identities, so only the very same
 experiment is taken (its model is not copied: `export` re-trains a trial whose model is absent).
 
-Documents, in `<out>/<report>/`: `<table>.json` (`"kind": "sensitivity"`, the environment block of
+Documents, in `<out>/<report>/`: `<table>.sensitivity.json` (`"kind": "sensitivity"`, the environment block of
 a table's JSON, profile, seed, choices with their candidates' `why`, per candidate its trials
-(done, planned, missing, reused), cells, verdict counts and conclusions) and `<table>.md` (rows =
+(done, planned, missing, reused), cells, verdict counts and conclusions) and `<table>.sensitivity.md` (rows =
 choice x candidate). An interrupted run writes them from the trials stored so far, the missing
 ones counted and marked INCOMPLETE, never averaged away; re-running the command finishes them.
 """
@@ -33,14 +33,17 @@ from typing import Any, Mapping
 
 from kerasdl.runner.execute import check_overrides, plan_table, store_of
 from kerasdl.runner.options import RunOptions
-from kerasdl.runner.parallel import TrialFailed
+from kerasdl.runner import distribute
+from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.run import run_and_summarize
 from kerasdl.runner.spec import Report, Table
 from kerasdl.runner.store import TrialStore, write_json_atomic, write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt
+from kerasdl.unstated import value_text
 
 KIND = "sensitivity"
+SUFFIX = ".sensitivity"  # <table>.sensitivity.json: never a table's own <table>.json
 MARKS = {True: "✓", False: "✗", None: "?"}
 HOLDS = {True: "holds", False: "does not hold", None: "undecided"}
 
@@ -67,10 +70,6 @@ def check(report: Report, table: Table, options: RunOptions) -> None:
 def headline_columns(table: Table) -> list[str]:
     """The columns shown per candidate: those with a paper value in some row, else all."""
     return [c for c in table.columns if any(row.paper.get(c) is not None for row in table.rows)] or list(table.columns)
-
-
-def value_text(value: Any) -> str:
-    return value if isinstance(value, str) else repr(value)
 
 
 def adopt(plan, reuse) -> int:
@@ -125,7 +124,8 @@ def _result(plan, records, summary, columns, reused: int) -> dict:
 def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptions(), *, reuse=None, only=None,
                     echo=print) -> dict:
     """Run `table` once per candidate of each of its unstated choices, write its sensitivity
-    document (`<out>/<report>/<table>.json` and `.md`) and return it; `echo` prints the Markdown
+    document (`<out>/<report>/<table>.sensitivity.json` and `.md`, beside a table's own outputs
+    when both share one `--out`) and return it; `echo` prints the Markdown
     (None: silent). `only`: the keys of the choices to run now (None: all); the others' candidates
     are summarised from the trials already stored, their missing ones counted, as after an
     interrupted run.
@@ -185,9 +185,10 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
             candidates.append({"value": candidate.value, "why": candidate.why, "default": False, **next(alternatives)})
         doc["choices"].append({"key": choice.key, "title": choice.title, "candidates": candidates})
     folder = Path(options.out) / report.id
-    write_json_atomic(folder / f"{table.name}.json", doc)
-    write_text_atomic(folder / f"{table.name}.md", format_markdown(doc))
-    if echo is not None:
+    if distribute.is_chief(options.strategy):  # multi-worker: one process writes
+        write_json_atomic(folder / f"{table.name}{SUFFIX}.json", doc)
+        write_text_atomic(folder / f"{table.name}{SUFFIX}.md", format_markdown(doc))
+    if echo is not None and distribute.is_chief(options.strategy):
         echo(format_markdown(doc))
     if stopped is not None:
         raise stopped
@@ -201,8 +202,11 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
 
 def changes(doc: Mapping[str, Any], candidate: Mapping[str, Any], default: Mapping[str, Any]) -> list[dict]:
     """The conclusions whose verdict differs under `candidate` from under `default`:
-    `[{"index": i, "claim", "default": holds, "here": holds}]`."""
+    `[{"index": i, "claim", "default": holds, "here": holds}]`; none while either has missing
+    trials (an interrupted run, or a choice not run yet under `--choice`)."""
     found = []
+    if candidate["missing"] or default["missing"]:  # not run (yet): nothing to compare
+        return found
     for i, (here, there) in enumerate(zip(candidate["conclusions"], default["conclusions"])):
         if here["holds"] != there["holds"]:
             found.append({"index": i, "claim": doc["conclusions"][i], "default": there["holds"], "here": here["holds"]})

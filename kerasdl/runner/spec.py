@@ -154,9 +154,14 @@ class Choice:
             evidence (its `why` says how), never from a non-baseline row's paper number.
         alternatives: the other candidates.
         tables: the tables whose trials read the setting (empty: every table of the report).
+        reads: where only some rows' trials read the setting, `reads(config) -> bool` on a row's
+            merged config (`lambda c: c["init"] == "random"`); the other rows' trials are then
+            planned without it, so `sensitivity` shares them with the default run instead of
+            running the same experiment again. None: every row reads it.
 
-    A default value adds nothing to a trial's identity where no row sets the key, so declaring a
-    choice leaves every stored trial valid.
+    Where neither the profile, the table nor a row sets the key, its default adds nothing to a
+    trial's identity, so declaring a choice leaves every stored trial valid. A key they do set (a
+    table's `l2_lambda`) stays in the identity as before, the default being the value set there.
     """
 
     key: str
@@ -164,6 +169,7 @@ class Choice:
     default: Candidate
     alternatives: Sequence[Candidate]
     tables: Sequence[str] = ()
+    reads: Callable[[Mapping[str, Any]], bool] | None = None
 
     def __post_init__(self):
         values = [c.value for c in self.candidates]
