@@ -48,6 +48,18 @@ def test_limit():
     assert limit(full) is full
 
 
+def test_fingerprint_is_the_arrays_not_where_they_came_from():
+    a, b = small_dataset(), small_dataset()
+    moved = Dataset(b.x_train, b.y_train, b.x_test, b.y_test, source="another folder", name="tiny")
+    assert a.fingerprint == moved.fingerprint and len(a.fingerprint) == 16
+    changed = np.array(a.x_test)
+    changed[0, 0, 0, 0] ^= 1
+    assert Dataset(a.x_train, a.y_train, changed, a.y_test, source="", name="tiny").fingerprint != a.fingerprint
+    assert a.scaled().fingerprint != a.fingerprint  # same values, another dtype
+    assert limit(a, n_test=5).fingerprint != a.fingerprint
+    assert limit(a, n_train=12, n_test=6).fingerprint == a.fingerprint  # the same arrays, whole
+
+
 class TestInverse:
     def test_uint8(self):
         x = np.array([0, 10, 255], np.uint8)

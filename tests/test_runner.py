@@ -154,8 +154,9 @@ def test_trials_and_figures_see_the_data_folder(tmp_path):
 
 
 def test_a_rows_own_data_set_joins_its_identity(tmp_path):
-    """`Table.row_data`: each row reads its own data set; the file read is part of the trial's
-    identity, so another --data-dir runs the trials again instead of reusing them."""
+    """`Table.row_data`: each row reads its own data set, and what it holds is part of the trial's
+    identity: the same files in another folder (another machine) reuse the records, other contents
+    run the trials again."""
     from tests.test_cli import write_fake_mnist
 
     def trial_function(trial):
@@ -165,18 +166,21 @@ def test_a_rows_own_data_set_joins_its_identity(tmp_path):
     rows = [Row(name, {"score": None}, {"dataset": name}) for name in ("mnist", "fashion_mnist")]
     table = Table("t", "two data sets", ["score"], rows, trial_function, row_data="dataset")
     report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
-    one, two = tmp_path / "one", tmp_path / "two"
-    for folder in (one, two):
-        for name in ("mnist", "fashion_mnist"):
-            write_fake_mnist(folder, name=name)
+    one, copy, other = tmp_path / "one", tmp_path / "copy", tmp_path / "other"
+    for name in ("mnist", "fashion_mnist"):
+        write_fake_mnist(one, name=name)
+        write_fake_mnist(copy, name=name)
+        write_fake_mnist(other, name=name, n_test=40)
     out = tmp_path / "results"
-    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(one), quiet=True), echo=None)
-    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(one), quiet=True), echo=None)
+    for folder in (one, one, copy):
+        run_table(report, table, RunOptions("smoke", out=out, data_dir=str(folder), quiet=True), echo=None)
     assert CALLS == ["mnist", "fashion_mnist"]
-    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(two), quiet=True), echo=None)
+    run_table(report, table, RunOptions("smoke", out=out, data_dir=str(other), quiet=True), echo=None)
     assert CALLS == ["mnist", "fashion_mnist"] * 2
-    sources = {json.loads(p.read_text())["identity"]["data"]["source"] for p in (out / "toy" / "trials").glob("*.json")}
-    assert len(sources) == 4 and all("fashion_mnist" in s or "mnist" in s for s in sources)
+    signatures = [json.loads(p.read_text())["identity"]["data"] for p in (out / "toy" / "trials").glob("*.json")]
+    assert len({s["fingerprint"] for s in signatures}) == 2  # the two generated copies hold the same arrays
+    assert sorted(s["name"] for s in signatures) == ["fashion_mnist", "fashion_mnist", "mnist", "mnist"]
+    assert not any(str(tmp_path) in json.dumps(s) for s in signatures)
 
 
 def test_fractions_without_paper_numbers_print_four_decimals(tmp_path, capsys):

@@ -1,6 +1,8 @@
 """The `Dataset` container: a train and a test split held as NumPy arrays."""
 
 import dataclasses
+import functools
+import hashlib
 
 import numpy as np
 
@@ -46,6 +48,21 @@ class Dataset:
             f"Dataset({self.name!r}, train {self.x_train.shape} {self.x_train.dtype}, "
             f"test {self.x_test.shape} {self.x_test.dtype}, source={self.source!r})"
         )
+
+    @functools.cached_property
+    def fingerprint(self):
+        """A digest of the four arrays (shapes, dtypes and bytes), 16 hex digits.
+
+        The same data has the same fingerprint wherever it was read from (another folder, another
+        machine, tensorflow-datasets), and a file replaced by different data gets another one:
+        the runner keys its trial records on it, not on `source`.
+        """
+        digest = hashlib.blake2b(digest_size=8)
+        for array in (self.x_train, self.y_train, self.x_test, self.y_test):
+            array = np.ascontiguousarray(array)
+            digest.update(f"{array.dtype.str}{array.shape};".encode())
+            digest.update(array.data)
+        return digest.hexdigest()
 
     @property
     def image_shape(self):

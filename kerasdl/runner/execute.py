@@ -89,9 +89,16 @@ def load_table_data(name: str | None, settings: Mapping[str, Any], data_dir: str
 
 
 def data_signature(dataset) -> dict | None:
+    """What a trial's identity says of its data: which arrays (`Dataset.fingerprint`), not where they
+    were read from, so that records made with the data in one folder are found with it in another."""
     if dataset is None:
         return None
-    return {"source": dataset.source, "train": len(dataset.y_train), "test": len(dataset.y_test)}
+    return {
+        "name": dataset.name,
+        "fingerprint": dataset.fingerprint,
+        "train": len(dataset.y_train),
+        "test": len(dataset.y_test),
+    }
 
 
 @dataclasses.dataclass

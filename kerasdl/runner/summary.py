@@ -92,7 +92,9 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         except (KeyError, TypeError, ValueError, ZeroDivisionError):
             holds = None  # a row or column without results: the reproduction cannot decide
         conclusions.append({"claim": conclusion.claim, "holds": None if holds is None else bool(holds)})
-    signature = data_signature(plan.data) or {"source": "none", "train": 0, "test": 0}
+    signature = {"source": "none", "train": 0, "test": 0}
+    if plan.data is not None:
+        signature = {**data_signature(plan.data), "source": plan.data.source}
     return {
         "report": plan.report.id,
         "table": table.name,
