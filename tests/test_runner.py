@@ -65,6 +65,16 @@ def test_summary_shape_and_outputs(tmp_path):
     assert (folder / "toy.png").stat().st_size > 1000
 
 
+def test_fewer_trials_than_the_profile_asks_are_noted(tmp_path):
+    report = toy_report()
+    table = report.tables[0]
+    full = run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+    assert full["notes"] == ["a note"]
+    fewer = run_table(report, table, RunOptions("smoke", out=tmp_path, trials=2, quiet=True), echo=None)
+    assert fewer["notes"][1:] == ["a note"] and fewer["notes"][0].startswith("2 of the 3 trials per row")
+    assert "- note: 2 of the 3 trials" in (tmp_path / "toy" / "toy.md").read_text()
+
+
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
     report = toy_report()
     table = report.tables[0]

@@ -121,6 +121,15 @@ class TablePlan:
         return self.options.data_dir
 
     @property
+    def trials_per_row(self) -> int:
+        return len(self.trials) // max(len(self.table.rows), 1)
+
+    @property
+    def protocol_trials(self) -> int:
+        """The trials per row the table or its profile asks for (`--trials` may run fewer)."""
+        return self.table.trials or self.settings["trials"]
+
+    @property
     def strategy(self) -> str:
         return self.options.strategy
 

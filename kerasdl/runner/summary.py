@@ -51,6 +51,17 @@ def _stats(values: Sequence[float]) -> dict:
     }
 
 
+def _trials_note(plan: TablePlan) -> list[str]:
+    """Says so when `--trials` ran fewer trials per row than the profile asks for."""
+    run, asked = plan.trials_per_row, plan.protocol_trials
+    if run >= asked:
+        return []
+    return [
+        f"{run} of the {asked} trials per row that the {plan.profile} profile asks for (run with "
+        f"`--trials {run}`): each mean and spread, and each verdict, rests on {run} runs."
+    ]
+
+
 def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> dict:
     """The table's JSON document (see the README for its fields); `records` as `run_plan` gives."""
     table = plan.table
@@ -108,7 +119,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "conclusions_holding": verdicts.count_conclusions(conclusions),
         "paper_comparable": paper_comparable,
         "paper_decimals": paper_decimals,
-        "notes": list(table.notes),
+        "notes": _trials_note(plan) + list(table.notes),
         "errata": list(table.errata),
         "data": signature,
         # The folder given with --data-dir (None: $KERASDL_DATA_DIR, then tfds): figure makers
