@@ -211,7 +211,7 @@ def dataset_samples(name, per_class=8):
             folder / f"{summary['table']}_samples.png",
             per_class=per_class,
             class_names=kdata.class_names(name),
-            title=f"{name} training images ({dataset.source})",
+            title=f"{name} training images ({kdata.shown_source(dataset.source, summary['data_dir'])})",
         )
         return [path]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import tensorflow_datasets as tfds
 
-from kerasdl.data import CorruptDataError, DataUnavailableError, describe_sources, load
+from kerasdl.data import CorruptDataError, DataUnavailableError, describe_sources, limit, load, shown_source
 
 IDX_STEMS = {
     "x_train": "train-images-idx3-ubyte",
@@ -204,6 +204,16 @@ class TestWhichFileWins:
             np.savez(tmp_path / sub / "mnist.npz", **image_arrays())
         monkeypatch.setenv("KERASDL_DATA_DIR", str(tmp_path / "env"))
         assert load("mnist", tmp_path / "arg").source == str(tmp_path / "arg" / "mnist.npz")
+
+    def test_shown_source_writes_the_data_folder_as_DATA(self, tmp_path, monkeypatch):
+        (tmp_path / "cifar10-jpeg").mkdir()
+        np.savez(tmp_path / "cifar10-jpeg" / "cifar10.npz", **image_arrays((32, 32, 3), 5, 2))
+        ds = limit(load("cifar10", tmp_path), n_train=3)
+        assert shown_source(ds.source, tmp_path) == "DATA/cifar10-jpeg/cifar10.npz, first 3 train / 2 test"
+        monkeypatch.setenv("KERASDL_DATA_DIR", str(tmp_path))
+        assert shown_source(f"IDX files in {tmp_path}") == "IDX files in DATA"
+        assert shown_source(f"{tmp_path}x/mnist.npz") == f"{tmp_path}x/mnist.npz"  # another folder
+        assert shown_source("tfds:mnist", tmp_path) == "tfds:mnist"
 
     def test_missing_folder_is_named(self, tmp_path):
         with pytest.raises(DataUnavailableError, match="does not exist") as error:

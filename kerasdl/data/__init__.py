@@ -10,7 +10,7 @@ from kerasdl.data.catalog import class_names
 from kerasdl.data.dataset import Dataset
 from kerasdl.data.disk import disk, disk_dataset
 from kerasdl.data.errors import CorruptDataError, DataError, DataUnavailableError
-from kerasdl.data.sources import ENV_VAR, OFFLINE_VAR, describe_sources, load
+from kerasdl.data.sources import ENV_VAR, OFFLINE_VAR, describe_sources, load, shown_source
 from kerasdl.data.splits import limit, validation_split
 from kerasdl.data.transforms import inverse, pixel_stats, to_float
 
@@ -29,6 +29,7 @@ __all__ = [
     "limit",
     "load",
     "pixel_stats",
+    "shown_source",
     "to_float",
     "validation_split",
 ]

@@ -2,6 +2,7 @@
 
 import os
 import pathlib
+import re
 
 from kerasdl.data import local
 from kerasdl.data.catalog import raw_file_names, spec, to_dataset
@@ -77,6 +78,16 @@ def describe_sources(name):
         f"DIR/{name}/ or DIR, where DIR is --data-dir or ${ENV_VAR}; "
         f"otherwise tensorflow-datasets' copy or download (never with ${OFFLINE_VAR}=1)"
     )
+
+
+def shown_source(source, data_dir=None):
+    """`Dataset.source` as published tables show it: the data folder `load` read from written
+    `DATA` (the folder differs from machine to machine; the files in it do not), e.g.
+    `DATA/cifar10-jpeg/cifar10.npz, first 20000 train / 10000 test`."""
+    folder, _ = _folder(data_dir)
+    if folder is None:
+        return source
+    return re.sub(re.escape(str(folder)) + r"(?=/|,|$)", "DATA", source)
 
 
 def _folder(data_dir):

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from kerasdl import data as kdata
 from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.execute import TablePlan, data_signature
 
@@ -105,7 +106,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         conclusions.append({"claim": conclusion.claim, "holds": None if holds is None else bool(holds)})
     signature = {"source": "none", "train": 0, "test": 0}
     if plan.data is not None:
-        signature = {**data_signature(plan.data), "source": plan.data.source}
+        signature = {**data_signature(plan.data), "source": kdata.shown_source(plan.data.source, plan.data_dir)}
     return {
         "report": plan.report.id,
         "table": table.name,
