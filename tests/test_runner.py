@@ -75,6 +75,38 @@ def test_fewer_trials_than_the_profile_asks_are_noted(tmp_path):
     assert "- note: 2 of the 3 trials" in (tmp_path / "toy" / "toy.md").read_text()
 
 
+def test_derived_columns_are_computed_from_stored_metrics(tmp_path):
+    """`Table.derived`: a column added later is computed from the records; nothing re-runs."""
+    import dataclasses
+
+    report = toy_report()
+    table = report.tables[0]
+    run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+    ran = len(CALLS)
+    high = dataclasses.replace(table, columns=["score", "high_pct"], derived={"high_pct": lambda m: 100.0 * (m["score"] > 1)})
+    summary = run_table(dataclasses.replace(report, tables=[high]), high, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+    assert len(CALLS) == ran
+    for row in summary["rows"]:
+        scores = row["reproduced"]["score"]["values"]
+        assert row["reproduced"]["high_pct"]["mean"] == pytest.approx(100 * np.mean([s > 1 for s in scores]))
+    with pytest.raises(ValueError, match="derived"):
+        dataclasses.replace(table, derived={"high_pct": lambda m: 0.0})
+
+
+def test_raising_the_trial_count_runs_only_the_new_trials(tmp_path):
+    """The count is not part of a trial's identity: a profile (or table) asking for more trials per
+    row keeps the finished ones."""
+    import dataclasses
+
+    report = toy_report()
+    table = report.tables[0]
+    run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+    assert len(CALLS) == 6
+    more = dataclasses.replace(report, profiles={p: {"epochs": 2, "trials": 4} for p in report.profiles})
+    run_table(more, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+    assert sorted(CALLS[6:]) == [("big", 3), ("small", 3)]
+
+
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
     report = toy_report()
     table = report.tables[0]

@@ -198,7 +198,8 @@ def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
     distributed = distribute.identity_of(options.strategy, distribute.get(options.strategy))
     planned = []
     for row in table.rows:
-        config = {**settings, **row.config}
+        # How many trials a row gets is not part of any one trial: raising it runs only the new ones.
+        config = {k: v for k, v in {**settings, **row.config}.items() if k != "trials"}
         config.update({k: v for k, v in overrides.items() if k not in unread or unread[k].reads(config)})
         row_signature = signature
         if table.row_data is not None:

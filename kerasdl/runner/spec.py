@@ -84,6 +84,9 @@ class Table:
         paper_decimals: the decimals the report printed (an int, or a dict column -> int), for the
             verdict's half-a-digit term, where the paper's floats drop trailing zeros; None reads
             them from the floats.
+        derived: columns computed when the table is summarized, each from one trial's stored
+            metrics (`{column: fn(metrics) -> float | None}`), e.g. whether a run learned at all;
+            adding one re-runs nothing. Each must also be in `columns`.
 
     Raises:
         ValueError: for an unknown `output`, or a conclusion whose check names a row or column the
@@ -110,10 +113,14 @@ class Table:
     output: str = "probabilities"
     paper_comparable: bool = True
     paper_decimals: int | Mapping[str, int] | None = None
+    derived: Mapping[str, Callable[[Mapping[str, float]], float | None]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         if self.output not in OUTPUTS:
             raise ValueError(f"table {self.name!r}: output must be one of {OUTPUTS}, not {self.output!r}")
+        unknown = [c for c in self.derived if c not in self.columns]
+        if unknown:
+            raise ValueError(f"table {self.name!r}: derived columns {unknown} are not among its columns")
         rows = [row.name for row in self.rows]
         for conclusion in self.conclusions:
             for what, known in (("row", rows), ("column", list(self.columns))):
@@ -123,6 +130,14 @@ class Table:
                             f"table {self.name!r}, conclusion {conclusion.claim!r}: no {what} {name!r}; "
                             f"the table's {what}s are {known}"
                         )
+
+    def metrics_of(self, record: Mapping[str, Any]) -> dict:
+        """A stored trial's metrics with the table's derived columns added."""
+        metrics = dict(record["metrics"])
+        for column, derive in self.derived.items():
+            if column not in metrics:
+                metrics[column] = derive(record["metrics"])
+        return metrics
 
     def row(self, name: str) -> Row:
         for row in self.rows:

@@ -69,7 +69,8 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
     rows, means = [], {}
     for row in table.rows:
         mine = [r for owner, r in records if owner is row and r is not None]
-        reproduced = {c: _stats([r["metrics"].get(c) for r in mine]) for c in table.columns}
+        metrics = [table.metrics_of(r) for r in mine]
+        reproduced = {c: _stats([m.get(c) for m in metrics]) for c in table.columns}
         reproduced = {c: s for c, s in reproduced.items() if any(v is not None for v in s["values"])}
         means[row.name] = _Means(
             {c: s["mean"] for c, s in reproduced.items() if s["mean"] is not None}, set(table.columns), "column"
