@@ -25,7 +25,11 @@ def _trial_files(out):
     return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")} if folder.exists() else {}
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGKILL, -signal.SIGKILL)])
+# SIGTERM's clean stop is also tested, with workers, by test_parallel; SIGKILL only here.
+@pytest.mark.parametrize(
+    "sig, code",
+    [pytest.param(signal.SIGTERM, 128 + signal.SIGTERM, marks=pytest.mark.slow), (signal.SIGKILL, -signal.SIGKILL)],
+)
 def test_killed_run_resumes_without_redoing_finished_trials(tmp_path, sig, code):
     out = tmp_path / "results"
     proc = subprocess.Popen(COMMAND + ["--out", str(out)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -126,6 +126,7 @@ def test_chief_stops_on_the_launchers_signal():
     signal.signal(signal.SIGUSR1, signal.SIG_DFL)
 
 
+@pytest.mark.slow  # two worker processes and a chief: ~2 min
 def test_distributed_search_splits_trials_between_two_workers(fake_data, tmp_path, capsys):
     out = tmp_path / "distributed"
     code = _smoke("q4_hidden", fake_data, out, "--max-trials", "4", "--workers", "2", "--timeout", "300")
