@@ -104,9 +104,25 @@ def test_the_document_and_its_markdown(tmp_path):
     assert "| output scale | **1** (default) | 4 / 4 | 1.01 | 2.01 | 2 / 2 | ✓ |" in md
     assert "| output scale | -1 | 4 / 4 | -0.99 | -1.99 | 0 / 2 | ✗ (flips) |" in md
     assert "- scale = -1: b beats a: holds → does not hold" in md
-    assert "- shift = 10: the era's code adds 10" in md and "INCOMPLETE" not in md
+    assert "- shift = 10: the era's code adds 10" in md and "INCOMPLETE" not in md and "Each candidate ran" not in md
     # The document is no table: a page of that folder skips it without a warning.
     assert load_tables(tmp_path) == ({}, [])
+
+
+def test_derived_columns_are_headline_cells():
+    import dataclasses
+
+    from kerasdl.runner.sensitivity import headline_columns
+
+    with_share = dataclasses.replace(T, columns=["score", "time_s", "high_pct"], derived={"high_pct": lambda m: 0.0})
+    assert headline_columns(T) == ["score"] and headline_columns(with_share) == ["score", "high_pct"]
+
+
+def test_fewer_trials_than_the_profile_asks_are_said(tmp_path):
+    doc = run_sensitivity(REPORT, T, options(tmp_path, trials=1), echo=None)
+    assert (doc["trials_per_row"], doc["protocol_trials"]) == (1, 2)
+    md = (tmp_path / "toy" / "t.sensitivity.md").read_text()
+    assert "Each candidate ran 1 of the 2 trials per row that the smoke profile asks for" in md
 
 
 def test_an_interrupted_run_shows_its_missing_trials_and_resumes(tmp_path):

@@ -502,6 +502,7 @@ def _sensitivity_view(doc: Mapping[str, Any], path: Path, base: Path) -> dict:
         "title": doc.get("title") or "",
         "file": Path(os.path.relpath(path, base)).as_posix(),
         "missing": doc.get("missing_trials") or 0,
+        "fewer": sensitivities.fewer_trials(doc),
         "headers": sensitivities.cell_headers(doc),
         "claims": list(doc["conclusions"]),
         "choices": choices,

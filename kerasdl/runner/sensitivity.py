@@ -68,8 +68,10 @@ def check(report: Report, table: Table, options: RunOptions) -> None:
 
 
 def headline_columns(table: Table) -> list[str]:
-    """The columns shown per candidate: those with a paper value in some row, else all."""
-    return [c for c in table.columns if any(row.paper.get(c) is not None for row in table.rows)] or list(table.columns)
+    """The columns shown per candidate: those with a paper value in some row and the derived ones
+    (such as the share of runs that learn), else all."""
+    shown = [c for c in table.columns if c in table.derived or any(row.paper.get(c) is not None for row in table.rows)]
+    return shown or list(table.columns)
 
 
 def adopt(plan, reuse) -> int:
@@ -161,6 +163,7 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
         results.append(_result(plan, records, summary, columns, reused))
         if choice is None:
             environment, digits = summary["environment"], {c: _digits(summary, c) for c in columns}
+            per_row, asked = plan.trials_per_row, plan.protocol_trials
     doc = {
         "kind": KIND,
         "report": report.id,
@@ -171,6 +174,8 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
         "columns": columns,
         "digits": digits,
         "rows": [row.name for row in table.rows],
+        "trials_per_row": per_row,
+        "protocol_trials": asked,
         "conclusions": [c.claim for c in table.conclusions],
         "choices": [],
         "missing_trials": sum(r["missing"] for r in results),
@@ -211,6 +216,14 @@ def changes(doc: Mapping[str, Any], candidate: Mapping[str, Any], default: Mappi
         if here["holds"] != there["holds"]:
             found.append({"index": i, "claim": doc["conclusions"][i], "default": there["holds"], "here": here["holds"]})
     return found
+
+
+def fewer_trials(doc: Mapping[str, Any]) -> str:
+    """Says so when the candidates ran fewer trials per row (`--trials`) than the profile asks for."""
+    run, asked = doc.get("trials_per_row"), doc.get("protocol_trials")
+    if run is None or asked is None or run >= asked:
+        return ""
+    return f"{run} of the {asked} trials per row that the {doc['profile']} profile asks for (`--trials {run}`)"
 
 
 def cell_text(doc: Mapping[str, Any], row: Mapping[str, Any], column: str) -> str:
@@ -279,6 +292,8 @@ def format_markdown(doc: Mapping[str, Any]) -> str:
         "the other choices at their default; the default candidate's run is the table's own. "
         "Cells: each row's mean; consistent / compared: cells within the paper's tolerance (the verdict rule).",
     ]
+    if fewer_trials(doc):
+        out += ["", f"Each candidate ran {fewer_trials(doc)}."]
     if doc["missing_trials"]:
         out += ["", f"**INCOMPLETE: {doc['missing_trials']} trial(s) not run; re-run the command to finish them.**"]
     out += ["", "| " + " | ".join(map(_md, header)) + " |", "|" + "---|" * len(header)]
