@@ -51,3 +51,17 @@ def test_a_value_equal_to_a_candidate_is_planned_as_that_candidate():
     r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c])
     as_int, as_float = (plan_table(r, t, RunOptions(profile="smoke", overrides={"dampening": v})).trials[0][4] for v in (0, 0.0))
     assert as_int == as_float and type(as_float["config"]["dampening"]) is int
+
+
+def test_a_choice_set_on_the_command_line_is_noted_beside_its_default(tmp_path):
+    from kerasdl.runner import TrialResult, run_table
+
+    t = Table("t", "x", ["a"], [Row("r", {"a": 1.0}, {"lr": 0.1})], lambda trial: TrialResult(metrics={"a": 1.0}))
+    c = Choice("optimizer", "optimizer", Candidate("sgd", "the report's text"), [Candidate("adam", "era code")])
+    r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c])
+    notes = {
+        value: run_table(r, t, RunOptions("smoke", out=tmp_path, quiet=True, overrides={"optimizer": value}), echo=None)["notes"]
+        for value in ("sgd", "adam")
+    }
+    assert notes["sgd"] == []
+    assert notes["adam"] == ["This run sets optimizer `optimizer=adam` (`--set`); the footnote below names the tables' default, `sgd`."]

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from kerasdl import data as kdata
+from kerasdl.unstated import value_text
 from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.execute import TablePlan, data_signature
 
@@ -60,6 +61,17 @@ def _trials_note(plan: TablePlan) -> list[str]:
     return [
         f"{run} of the {asked} trials per row that the {plan.profile} profile asks for (run with "
         f"`--trials {run}`): each mean and spread, and each verdict, rests on {run} runs."
+    ]
+
+
+def _set_choices_note(plan: TablePlan) -> list[str]:
+    """Says so when `--set` gave an unstated choice another value than the one its footnote names."""
+    overrides = plan.options.overrides
+    return [
+        f"This run sets {choice.title} `{choice.key}={value_text(overrides[choice.key])}` (`--set`); "
+        f"the footnote below names the tables' default, `{value_text(choice.default.value)}`."
+        for choice in plan.report.choices_of(plan.table)
+        if choice.key in overrides and overrides[choice.key] != choice.default.value
     ]
 
 
@@ -121,7 +133,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "conclusions_holding": verdicts.count_conclusions(conclusions),
         "paper_comparable": paper_comparable,
         "paper_decimals": paper_decimals,
-        "notes": _trials_note(plan) + list(table.notes),
+        "notes": _trials_note(plan) + _set_choices_note(plan) + list(table.notes),
         "errata": list(table.errata),
         "data": signature,
         # The folder given with --data-dir (None: $KERASDL_DATA_DIR, then tfds): figure makers
