@@ -385,3 +385,18 @@ def test_paper_hours_scales_the_run_to_the_paper_profile():
     derivations = {"report": "convnet_tricks", "table": "derivations", "config": {"epochs": 1},
                    "rows": [{"trials": 1}] * 3, "data": {"train": 0}, "compute_s": 2.0}
     assert paper_hours(derivations) is None
+
+
+def test_a_table_run_at_paper_length_beside_is_linked_not_estimated(tmp_path):
+    """reference/fast's page: a table that reference/paper also holds links to it; the others say
+    how many CPU-hours their paper run would take."""
+    fast, paper = tmp_path / "fast", tmp_path / "paper"
+    report = _reports()[0]
+    table = report.tables[0]
+    run_table(report, table, RunOptions("fast", out=fast, quiet=True), echo=None)
+    alone = write_report(fast)[0].read_text()
+    assert "Also run at paper length" not in alone
+    run_table(report, table, RunOptions("paper", out=paper, quiet=True), echo=None)
+    html, md = write_report(fast)
+    assert f'href="../paper/index.html#t-toy-{table.name}-paper"' in html.read_text()
+    assert "Also run at paper length: [its `paper` table](../paper/REPORT.md)" in md.read_text()

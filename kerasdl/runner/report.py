@@ -555,6 +555,7 @@ def _table_view(loaded: Loaded, reference: Loaded | None, with_reference: bool, 
         "has_reference": reference is not None,
         "ref_counts": ref_counts,
         "paper_hours": None,
+        "paper_run": None,
     }
 
 
@@ -688,12 +689,18 @@ def build(folder, reference=None, sensitivity=None) -> dict:
     if reference is not None:
         references, ref_warnings = load_tables(reference)
         warnings += [f"reference {line}" for line in ref_warnings]
+    # A sibling `paper` folder (reference/paper beside reference/fast): its tables are linked, not estimated.
+    at_paper = folder.parent / "paper"
+    paper_tables = load_tables(at_paper)[0] if at_paper.is_dir() and at_paper.resolve() != folder.resolve() else {}
     views = []
     for key, loaded in tables.items():
         view = _table_view(loaded, references.get(key), reference is not None, folder)
         view["_summary"] = loaded.summary
         report_id, table, profile = key
-        if profile != "paper" and (report_id, table, "paper") not in tables:
+        paper_key = (report_id, table, "paper")
+        if profile != "paper" and paper_key in paper_tables:
+            view["paper_run"] = Path(os.path.relpath(at_paper / "index.html", folder)).as_posix() + "#" + _anchor(paper_key)
+        elif profile != "paper" and paper_key not in tables:
             hours = paper_hours(loaded.summary)
             view["paper_hours"] = None if hours is None or hours < 0.1 else f"{hours:.1f}"
         views.append(view)
