@@ -65,7 +65,7 @@ def test_another_seed_agrees_with_the_reference(tmp_path, capsys):
     (table,) = comparison.tables
     few = {(c["row"], c["column"]) for c in table.cells
            if min(runs(ROOT / "reference" / "fast", c["row"], c["column"]), runs(out, c["row"], c["column"])) < FEWEST_RUNS}
-    differing = {(c["row"], c["column"]) for c in table.cells if c["verdict"] in DIFFING}
+    differing = {(c["row"], c["column"]) for c in table.cells if c["verdict"] in DIFFERING}
     assert differing <= few, sorted(differing - few)
     assert not [c for c in table.conclusions if c["changed"]]
     assert len(table.cells) - len(few) >= 10  # the assertion covers most of the table
