@@ -75,6 +75,16 @@ def test_fewer_trials_than_the_profile_asks_are_noted(tmp_path):
     assert "- note: 2 of the 3 trials" in (tmp_path / "toy" / "toy.md").read_text()
 
 
+def test_the_heading_names_the_data_and_its_sizes_once():
+    from kerasdl.runner.summary import _heading
+
+    base = {"report": "r", "table": "t", "title": "x", "profile": "fast", "columns": ["a"], "elapsed_s": 0.0, "compute_s": 0.0}
+    cut = _heading({**base, "data": {"source": "DATA/mnist.npz, first 50 train / 10 test", "train": 50, "test": 10}})
+    whole = _heading({**base, "data": {"source": "DATA/mnist.npz", "train": 60, "test": 10}})
+    assert "DATA/mnist.npz, first 50 train / 10 test;" in cut and cut.count("train") == 1
+    assert "DATA/mnist.npz, 60 train / 10 test;" in whole
+
+
 def test_derived_columns_are_computed_from_stored_metrics(tmp_path):
     """`Table.derived`: a column added later is computed from the records; nothing re-runs."""
     import dataclasses

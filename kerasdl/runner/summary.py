@@ -220,7 +220,10 @@ def _footer(summary: Mapping[str, Any]) -> list[str]:
 
 def _heading(summary: Mapping[str, Any]) -> str:
     data = summary["data"]
-    where = f"{data['source']}, {data['train']} train / {data['test']} test" if data["train"] else "no data set"
+    sizes = f"{data['train']} train / {data['test']} test"
+    where = "no data set"
+    if data["train"]:  # a cut data set's source already ends with its sizes (`kerasdl.data.limit`)
+        where = data["source"] if data["source"].endswith(sizes) else f"{data['source']}, {sizes}"
     missing = summary.get("missing_trials")
     incomplete = f"\nINCOMPLETE: {missing} trial(s) not run yet (other shards?)" if missing else ""
     return (
