@@ -81,6 +81,7 @@ def test_each_candidate_runs_once_the_default_being_the_plain_table(tmp_path):
     assert CALLS == [] and _stable(again) == _stable(doc)
 
 
+@pytest.mark.slow  # worker processes; the runner's own --jobs equality is tested by test_parallel
 def test_jobs_give_the_document_of_a_serial_run(tmp_path):
     serial = run_sensitivity(REPORT, T, options(tmp_path / "serial"), echo=None)
     parallel = run_sensitivity(REPORT, T, options(tmp_path / "parallel", jobs=2), echo=None)
