@@ -199,11 +199,11 @@ def _acc(value):
     return {"test_accuracy_pct": value}
 
 
-def _table(name, title, rows, conclusions=(), errata=(), notes=(), **more):
+def _table(name, title, rows, conclusions=(), errata=(), notes=(), columns=COLUMNS, **more):
     return Table(
         name=name,
         title=title,
-        columns=more.pop("columns", COLUMNS),
+        columns=columns,
         rows=rows,
         run=run,
         data="mnist",

@@ -358,7 +358,6 @@ def run_embedding(trial):
         metrics={"knn_accuracy": knn},
         # The embedding is kept with the trial for the figure: t-SNE is the slow part.
         history={"embedding_x": points[:, 0], "embedding_y": points[:, 1], "label": labels},
-        extra={"source": kdata.shown_source(dataset.source, trial.data_dir)},
     )
 
 

@@ -40,6 +40,7 @@ from kerasdl.runner.run import run_and_summarize
 from kerasdl.runner.spec import Report, Table
 from kerasdl.runner.store import TrialStore, write_json_atomic, write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt
+from kerasdl.runner.summary import fewer_trials as summary_fewer_trials
 from kerasdl.unstated import value_text
 
 KIND = "sensitivity"
@@ -221,9 +222,7 @@ def changes(doc: Mapping[str, Any], candidate: Mapping[str, Any], default: Mappi
 def fewer_trials(doc: Mapping[str, Any]) -> str:
     """Says so when the candidates ran fewer trials per row (`--trials`) than the profile asks for."""
     run, asked = doc.get("trials_per_row"), doc.get("protocol_trials")
-    if run is None or asked is None or run >= asked:
-        return ""
-    return f"{run} of the {asked} trials per row that the {doc['profile']} profile asks for (`--trials {run}`)"
+    return "" if run is None or asked is None else summary_fewer_trials(run, asked, doc["profile"])
 
 
 def cell_text(doc: Mapping[str, Any], row: Mapping[str, Any], column: str) -> str:

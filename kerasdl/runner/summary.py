@@ -53,15 +53,18 @@ def _stats(values: Sequence[float]) -> dict:
     }
 
 
-def _trials_note(plan: TablePlan) -> list[str]:
-    """Says so when `--trials` ran fewer trials per row than the profile asks for."""
-    run, asked = plan.trials_per_row, plan.protocol_trials
+def fewer_trials(run: int, asked: int, profile: str) -> str:
+    """The phrase tables and sensitivity documents use when `--trials` ran fewer trials per row than
+    the profile asks for; "" otherwise."""
     if run >= asked:
-        return []
-    return [
-        f"{run} of the {asked} trials per row that the {plan.profile} profile asks for (run with "
-        f"`--trials {run}`): each mean and spread, and each verdict, rests on {run} runs."
-    ]
+        return ""
+    return f"{run} of the {asked} trials per row that the {profile} profile asks for (run with `--trials {run}`)"
+
+
+def _trials_note(plan: TablePlan) -> list[str]:
+    fewer = fewer_trials(plan.trials_per_row, plan.protocol_trials, plan.profile)
+    run = plan.trials_per_row
+    return [f"{fewer}: each mean and spread, and each verdict, rests on {run} runs."] if fewer else []
 
 
 def _set_choices_note(plan: TablePlan) -> list[str]:
