@@ -2,6 +2,7 @@
 when offline (no network, or KERASDL_OFFLINE)."""
 
 import socket
+import threading
 import time
 
 import numpy as np
@@ -135,11 +136,20 @@ def test_no_network_cli_exits_2_with_the_paragraph(tmp_path, no_network, capsys)
 
 
 def test_stalled_host_is_given_up_after_the_timeout(monkeypatch):
-    monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: time.sleep(30))
+    released = threading.Event()
+
+    def stall(*args, **kwargs):
+        released.wait(30)
+        raise TimeoutError("released by the test")  # the probe's thread then ends quietly
+
+    monkeypatch.setattr(socket, "create_connection", stall)
     start = time.monotonic()
-    with pytest.raises(tfds_loader.HostUnreachableError, match=r"example.org:8080 did not answer within 0.3 s"):
-        tfds_loader.probe("http://example.org:8080/data.gz", timeout=0.3)
-    assert time.monotonic() - start < 2
+    try:
+        with pytest.raises(tfds_loader.HostUnreachableError, match=r"example.org:8080 did not answer within 0.3 s"):
+            tfds_loader.probe("http://example.org:8080/data.gz", timeout=0.3)
+        assert time.monotonic() - start < 2
+    finally:
+        released.set()
 
 
 def test_probe_goes_through_the_proxy(monkeypatch):
