@@ -95,13 +95,15 @@ def test_progress_counts_every_worker():
     progress.epoch_done(key=0)
     progress.epoch_done(key=1)
     progress.epoch_done(key=1)
-    progress.epoch_done(key=1)  # a trial reports no more than its epochs
+    progress.epoch_done(key=1)  # a longer trial (a scheduled row) grows the total
     progress.end_trial(key=0)  # an early stop counts the rest
-    assert progress._bar.n == 4
+    assert (progress._bar.n, progress._bar.total) == (5, 7)
     progress.start_trial("c #1", key=2)
     progress.end_trial(key=2)
     progress.end_trial(key=1)
-    assert progress._bar.n == 6
+    assert (progress._bar.n, progress._bar.total) == (7, 7)
+    progress.epoch_done(key=1)  # a trial that has ended counts nothing
+    assert progress._bar.n == 7
     progress.end_table()
 
 

@@ -10,6 +10,8 @@ from tqdm.auto import tqdm
 class Progress:
     """One bar per table, counting epochs of the trials still to run; `quiet` silences it.
 
+    The total assumes the table's epochs per trial and grows by each epoch a longer trial runs.
+
     Trials running at once (`--jobs`) are told apart by `key`; a serial run needs none.
     """
 
@@ -40,14 +42,17 @@ class Progress:
             self._bar.set_postfix_str(label if running == 1 else f"{label} (+{running - 1} running)")
 
     def epoch_done(self, key=None) -> None:
-        if self._bar is not None and self._counted.get(key, self._epochs) < self._epochs:
-            self._counted[key] += 1
-            self._bar.update(1)
+        if self._bar is None or key not in self._counted:
+            return
+        self._counted[key] += 1
+        if self._counted[key] > self._epochs:  # a row longer than the table's epochs (a schedule's)
+            self._bar.total += 1
+        self._bar.update(1)
 
     def end_trial(self, key=None) -> None:
         """Count a trial's unreported epochs (early stop, divergence) so the ETA stays right."""
         counted = self._counted.pop(key, None)
-        if self._bar is not None and counted is not None:
+        if self._bar is not None and counted is not None and counted < self._epochs:
             self._bar.update(self._epochs - counted)
 
     def end_table(self) -> None:
