@@ -39,8 +39,7 @@ from kerasdl.runner.progress import Progress
 from kerasdl.runner.run import run_and_summarize
 from kerasdl.runner.spec import Report, Table
 from kerasdl.runner.store import TrialStore, write_json_atomic, write_text_atomic
-from kerasdl.runner.summary import _digits, _fmt
-from kerasdl.runner.summary import fewer_trials as summary_fewer_trials
+from kerasdl.runner.summary import _digits, _fmt, fewer_trials as summary_fewer_trials
 from kerasdl.unstated import value_text
 
 KIND = "sensitivity"
