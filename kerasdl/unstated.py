@@ -15,12 +15,17 @@ def value_text(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
+def why_text(candidate) -> str:
+    """A candidate's why, with its source where it has one."""
+    return f"{candidate.why} (source: {candidate.source})" if candidate.source else candidate.why
+
+
 def note(choice) -> str:
     """One footnote for `choice`: its default with why, then the other candidates with theirs."""
     default = choice.default
-    text = f"Unstated, chosen here: {choice.title} `{choice.key}={value_text(default.value)}`: {default.why}."
+    text = f"Unstated, chosen here: {choice.title} `{choice.key}={value_text(default.value)}`: {why_text(default)}."
     if choice.alternatives:
-        others = "; ".join(f"`{value_text(c.value)}`: {c.why}" for c in choice.alternatives)
+        others = "; ".join(f"`{value_text(c.value)}`: {why_text(c)}" for c in choice.alternatives)
         text += f" Other candidates (`kerasdl sensitivity` runs them): {others}."
     return text
 
@@ -31,4 +36,4 @@ def notes(choices: Sequence, table: str) -> tuple[str, ...]:
     return tuple(note(c) for c in choices if not c.tables or table in c.tables)
 
 
-__all__ = ["note", "notes", "value_text"]
+__all__ = ["note", "notes", "value_text", "why_text"]

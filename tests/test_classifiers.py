@@ -53,16 +53,59 @@ def test_batch_norm_variant_converts_keep_probability_to_rate():
 
 
 @pytest.mark.parametrize(
-    "model, filters, relus",
-    [("cifar_given", [8, 16, 32, 32, 64, 64, 64, 64], 0), ("cifar_wider", [32, 64, 128, 128, 256, 256, 256, 256], 6)],
+    "model, filters, relus, hidden",
+    [("cifar_given", [8, 16, 32, 32, 64, 64, 64, 64], 0, (64, "linear")),
+     ("cifar_wider", [32, 64, 128, 128, 256, 256, 256, 256], 6, (256, "relu"))],
 )
-def test_cifar_networks_follow_the_printed_layers(model, filters, relus):
+def test_cifar_networks_follow_vgg_py_and_the_printed_layers(model, filters, relus, hidden):
     net = classifiers.build_model(_config(classifiers.q6, model=model), (32, 32, 3), 10)
-    assert [c.filters for c in _layers(net, keras.layers.Conv2D)] == filters
+    convs = _layers(net, keras.layers.Conv2D)
+    assert [c.filters for c in convs] == filters
+    assert all(c.kernel_size == (3, 3) and c.padding == "same" and c.use_bias for c in convs)
     assert len(_layers(net, keras.layers.ReLU)) == relus
     assert len(_layers(net, keras.layers.MaxPooling2D)) == 5
-    assert [d.units for d in _layers(net, keras.layers.Dense)] == [256, 10]
+    dense = _layers(net, keras.layers.Dense)
+    assert [(d.units, d.activation.__name__) for d in dense] == [hidden, (10, "softmax")]
     assert net.get_layer(index=-3).output.shape[1:] == (filters[-1],)
+    # PyTorch's parameter count of the same layers: (in * 9 + 1) * out per conv, (in + 1) * out per Linear.
+    widths = [3, *filters]
+    expected = sum((i * 9 + 1) * o for i, o in zip(widths, widths[1:])) + (filters[-1] + 1) * hidden[0] + (hidden[0] + 1) * 10
+    assert net.count_params() == expected
+
+
+def test_q6_trains_as_vgg_py_does():
+    config = _config(classifiers.q6, model="cifar_given")
+    net = classifiers.build_model(config, (32, 32, 3), 10)
+    assert config["batch_size"] == 100 and config["learning_rate"] == 1e-3
+    assert net.optimizer.epsilon == 1e-8 and net.optimizer.beta_1 == 0.9 and net.optimizer.beta_2 == 0.999
+    assert classifiers.q6.paper_truncated and classifiers.REPORT.profiles["paper"]["epochs"] == 10
+    assert classifiers.REPORT.settings(classifiers.q6, "paper")["trials"] == 5
+
+
+def _weights_of(net, kind):
+    return [(layer, keras.ops.convert_to_numpy(layer.kernel), keras.ops.convert_to_numpy(layer.bias))
+            for layer in _layers(net, kind)]
+
+
+def test_q6_initialises_as_pytorch_unless_set_to_keras():
+    keras.utils.set_random_seed(0)
+    net = classifiers.build_model(_config(classifiers.q6, model="cifar_given"), (32, 32, 3), 10)
+    for kind in (keras.layers.Conv2D, keras.layers.Dense):
+        for layer, kernel, bias in _weights_of(net, kind):
+            bound = 1 / np.sqrt(np.prod(kernel.shape[:-1]))
+            assert np.abs(kernel).max() <= bound and np.abs(bias).max() <= bound
+            assert np.abs(bias).max() > 0.5 * bound, layer.name  # PyTorch's biases are not zero
+    keras_net = classifiers.build_model(_config(classifiers.q6, model="cifar_given", q6_init="keras"), (32, 32, 3), 10)
+    assert all(not bias.any() for _, _, bias in _weights_of(keras_net, keras.layers.Conv2D))
+
+
+def test_q6_former_head_is_a_candidate_for_the_given_row_only():
+    net = classifiers.build_model(_config(classifiers.q6, model="cifar_given", q6_head="affine256_relu"), (32, 32, 3), 10)
+    assert [(d.units, d.activation.__name__) for d in _layers(net, keras.layers.Dense)] == [(256, "relu"), (10, "softmax")]
+    choice = classifiers.Q6_HEAD
+    assert choice.reads({"model": "cifar_given"}) and not choice.reads({"model": "cifar_wider"})
+    assert {c.key for c in classifiers.REPORT.choices_of(classifiers.q6)} == {"q6_head", "batch_size", "q6_init"}
+    assert not classifiers.REPORT.choices_of(classifiers.q5)
 
 
 def test_stand_in_task_is_3_vs_5():

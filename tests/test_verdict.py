@@ -111,6 +111,20 @@ def test_paper_decimals_override():
     assert judged["a"]["verdict"] == "higher" and judged["b"]["verdict"] == "consistent"
 
 
+def test_a_truncated_paper_number_is_the_interval_it_prints():
+    """vgg.py prints `%d %%`: 69 stands for 69.00-69.99."""
+    for mean, verdict in ((69.0, "consistent"), (69.95, "consistent"), (68.9, "lower"), (70.1, "higher")):
+        c = v.cell(69.0, stats(mean, n=1), truncated=True)
+        assert c["verdict"] == verdict, mean
+        assert c["difference"] == pytest.approx(mean - 69.5) and c["terms"]["digit"] == 0.5
+    assert v.cell(69.0, stats(69.7, n=1))["verdict"] == "higher"  # rounded, 69 is 68.5-69.5
+    rows = [{"paper": {"a": 69.0}, "paper_std": {}, "reproduced": {"a": stats(69.7, n=1)}}]
+    (judged,) = v.judge_rows(rows, ["a"], paper_truncated=True)
+    assert judged["a"]["verdict"] == "consistent"
+    summary = {"rows": [{**rows[0], "name": "r"}], "columns": ["a"], "paper_truncated": True}
+    assert v.aggregate([summary])["verdicts"]["consistent"] == 1
+
+
 def test_counts_and_aggregate():
     judged = [
         {"a": {"verdict": "consistent"}, "b": {"verdict": "higher"}},

@@ -40,7 +40,7 @@ from kerasdl.runner.run import run_and_summarize
 from kerasdl.runner.spec import Report, Table
 from kerasdl.runner.store import TrialStore, write_json_atomic, write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt, fewer_trials as summary_fewer_trials
-from kerasdl.unstated import value_text
+from kerasdl.unstated import value_text, why_text
 
 KIND = "sensitivity"
 SUFFIX = ".sensitivity"  # <table>.sensitivity.json: never a table's own <table>.json
@@ -185,9 +185,9 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
     }
     alternatives = iter(results[1:])  # in the order of `runs`
     for choice in choices:
-        candidates = [{"value": choice.default.value, "why": choice.default.why, "default": True, **results[0]}]
+        candidates = [{"value": choice.default.value, "why": why_text(choice.default), "default": True, **results[0]}]
         for candidate in choice.alternatives:
-            candidates.append({"value": candidate.value, "why": candidate.why, "default": False, **next(alternatives)})
+            candidates.append({"value": candidate.value, "why": why_text(candidate), "default": False, **next(alternatives)})
         doc["choices"].append({"key": choice.key, "title": choice.title, "candidates": candidates})
     folder = Path(options.out) / report.id
     if distribute.is_chief(options.strategy):  # multi-worker: one process writes

@@ -84,6 +84,8 @@ class Table:
         paper_decimals: the decimals the report printed (an int, or a dict column -> int), for the
             verdict's half-a-digit term, where the paper's floats drop trailing zeros; None reads
             them from the floats.
+        paper_truncated: True where the report's numbers are truncated, not rounded (a `%d`
+            print: 69 stands for 69.00-69.99); each cell is then judged as the interval it prints.
         derived: columns computed when the table is summarized, each from one trial's stored
             metrics (`{column: fn(metrics) -> float | None}`), e.g. whether a run learned at all;
             adding one re-runs nothing. Each must also be in `columns`.
@@ -113,6 +115,7 @@ class Table:
     output: str = "probabilities"
     paper_comparable: bool = True
     paper_decimals: int | Mapping[str, int] | None = None
+    paper_truncated: bool = False
     derived: Mapping[str, Callable[[Mapping[str, float]], float | None]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
@@ -149,10 +152,12 @@ class Table:
 @dataclasses.dataclass(frozen=True)
 class Candidate:
     """One value an unstated choice could take, and why it is a candidate: the report's own
-    evidence, or the standard code of its era, in one line."""
+    evidence, or the standard code of its era, in one line; `source` names the file it is read
+    from where there is one (`"owner/repository @ commit, path"`)."""
 
     value: Any
     why: str
+    source: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -107,7 +107,8 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
             }
         )
     paper_decimals, paper_comparable = table.paper_decimals, bool(table.paper_comparable)
-    judged = verdicts.judge_rows(rows, table.columns, paper_decimals=paper_decimals, paper_comparable=paper_comparable)
+    judged = verdicts.judge_rows(rows, table.columns, paper_decimals=paper_decimals, paper_comparable=paper_comparable,
+                                 paper_truncated=table.paper_truncated)
     for row, judgement in zip(rows, judged):
         row["verdict"] = judgement
     means = _Means(means, {row.name for row in table.rows}, "row")
@@ -136,6 +137,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "conclusions_holding": verdicts.count_conclusions(conclusions),
         "paper_comparable": paper_comparable,
         "paper_decimals": paper_decimals,
+        "paper_truncated": table.paper_truncated,
         "notes": _trials_note(plan) + _set_choices_note(plan) + list(table.notes),
         "errata": list(table.errata),
         "data": signature,

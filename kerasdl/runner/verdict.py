@@ -15,7 +15,9 @@ The rule comes from this project's issue "a verdict for every cell"; it is state
   `consistent` when |d| <= max(terms), except `inconclusive` when only our spread makes it so
   (|d| exceeds both other terms) and that spread is over 3 x the larger of them: our trials
   disagree too much to decide. Outside the tolerance: `higher` or `lower` (our mean against the
-  paper's).
+  paper's). Where the report truncates instead of rounding (`Table.paper_truncated`: a `%d` print,
+  69 for 69.00-69.99), the paper's number is the centre of the interval it prints (69.5) and the
+  digit term that interval's half width (0.5).
 
 The paper's numbers are floats, so its printed decimals are read from the float's shortest repr
 (96.8 -> 1 decimal, 82.0 -> 0); `Table.paper_decimals` (an int, or a dict column -> int) overrides
@@ -41,7 +43,9 @@ RULE = (
     "'consistent' when |our mean - paper| <= tolerance, except 'inconclusive' when only our "
     "spread makes it so (the difference exceeds both other terms) and that spread is over 3 x the "
     "larger of them: our trials disagree too much to decide. Otherwise 'higher' or 'lower' (our "
-    "mean against the paper's). 'not comparable': the table's paper column is for information "
+    "mean against the paper's). A number the report truncates (printed with %d: 69 for 69.00-69.99) "
+    "stands for the centre of the interval it prints (69.5), its digit term being the interval's "
+    "half width. 'not comparable': the table's paper column is for information "
     "only, or a timing column (compare its shape, not its values); 'no paper value': the report "
     "gives none; 'not run': we have no finite trial value."
 )
@@ -91,15 +95,20 @@ def cell(
     decimals: int | None = None,
     comparable: bool = True,
     digit: bool = True,
+    truncated: bool = False,
 ) -> dict:
     """The verdict of one cell: `paper` the report's number, `stats` ours (`mean`, `std`, `n` as
     `summary._stats` gives; None where the cell has no trials), `decimals` the paper's printed
-    decimals (None: from its repr); `digit=False` drops the digit term (see `against`)."""
+    decimals (None: from its repr); `digit=False` drops the digit term (see `against`);
+    `truncated`: the paper's number is truncated to its decimals, so the difference is taken from
+    the centre of the interval it prints."""
     mean = (stats or {}).get("mean")
     has_paper, has_mean = _finite(paper), _finite(mean)
+    unit = 10.0 ** -(printed_decimals(paper) if decimals is None else decimals) if has_paper else 0.0
+    centre = paper + 0.5 * unit if has_paper and truncated else paper
     result = {
         "verdict": None,
-        "difference": float(mean - paper) if has_paper and has_mean else None,
+        "difference": float(mean - centre) if has_paper and has_mean else None,
         "tolerance": None,
         "terms": None,
     }
@@ -112,7 +121,7 @@ def cell(
     terms = {
         "paper_std": float(paper_std) if _finite(paper_std) else None,
         "spread": spread(stats),
-        "digit": 0.5 * 10.0 ** -(printed_decimals(paper) if decimals is None else decimals) if digit else None,
+        "digit": 0.5 * unit if digit or truncated else None,
     }
     others = max(terms["paper_std"] or 0.0, terms["digit"] or 0.0)
     tolerance = max(others, terms["spread"])
@@ -149,6 +158,7 @@ def judge_rows(
     *,
     paper_decimals: int | Mapping[str, int] | None = None,
     paper_comparable: bool = True,
+    paper_truncated: bool = False,
 ) -> list[dict]:
     """`{column: cell verdict}` for each summary row (`paper`, `paper_std`, `reproduced`)."""
     columns = list(columns)
@@ -163,6 +173,7 @@ def judge_rows(
                 paper_std=row.get("paper_std", {}).get(column),
                 decimals=_decimals_for(column, paper, paper_decimals) if _finite(paper) else None,
                 comparable=paper_comparable and not is_timing(column),
+                truncated=paper_truncated,
             )
         judged.append(verdicts)
     return judged
@@ -205,6 +216,7 @@ def aggregate(summaries: Iterable[Mapping[str, Any]]) -> dict:
                     summary["columns"],
                     paper_decimals=summary.get("paper_decimals"),
                     paper_comparable=summary.get("paper_comparable", True),
+                    paper_truncated=summary.get("paper_truncated", False),
                 )
             )
         for key, value in verdicts.items():
