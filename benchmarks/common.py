@@ -53,6 +53,24 @@ def interleaved(fns: dict, repeats: int, warmup: int = 2) -> dict:
     return {name: median(ts) for name, ts in interleaved_times(fns, repeats, warmup).items()}
 
 
+def epoch_timer():
+    """A Keras callback whose `times` lists each epoch's wall time."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.times.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 

@@ -44,24 +44,6 @@ def build_lenet5():
     return build((28, 28, 1), 10)
 
 
-def epoch_timer():
-    """A Keras callback whose `times` lists each epoch's wall time."""
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.times = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.times.append(time.perf_counter() - self._start)
-
-    return EpochTimer()
-
-
 def compiled(jit, steps_per_execution=1):
     import keras
 
@@ -94,7 +76,7 @@ def plain_fit(x, y, epochs, jit, pipeline, determinism=False, steps_per_executio
         _no_determinism()
     keras.utils.set_random_seed(0)
     model = compiled(jit, steps_per_execution)
-    timer = epoch_timer()
+    timer = common.epoch_timer()
     if pipeline == "arrays":
         model.fit(x.astype("float32") / 255.0, y, batch_size=BATCH, epochs=epochs, verbose=0, callbacks=[timer])
     else:
@@ -117,7 +99,7 @@ def runner_fit(x, y, epochs, steps_per_execution=None):
     from kerasdl.runner.fit import STEPS_PER_EXECUTION
     from kerasdl.runner import Report, Row, RunOptions, Table, TrialResult, fit, run_table
 
-    timer = epoch_timer()
+    timer = common.epoch_timer()
 
     def trial_fn(trial):
         model = compiled(False)

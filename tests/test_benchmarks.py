@@ -76,6 +76,26 @@ def test_quick_run_writes_its_table(tmp_path, name):
         assert set(doc["raw"]["epoch_s"]) >= {"oneDNN off", "oneDNN on"}
 
 
+def test_q6_train_times_both_networks_in_each_setting(tmp_path):
+    run_quick(tmp_path, "q6_train", "--onednn", "on")
+    doc = document(tmp_path, "q6_train")
+    tf_rows = [row for row in doc["rows"] if row["oneDNN"] is not None]
+    assert {(row["network"], row["variant"]) for row in tf_rows} == {
+        (network, variant) for network in ("cifar_given", "cifar_wider")
+        for variant in ("runner (kerasdl.runner.fit)", "model.fit, arrays (Keras defaults)")
+    }
+    assert all(row["epoch_s"] > 0 for row in doc["rows"])
+
+
+def test_q6_torch_peer_has_the_keras_networks_parameters():
+    torch = pytest.importorskip("torch")
+    from benchmarks import q6_train
+
+    for network in q6_train.NETWORKS:
+        peer = sum(p.numel() for p in q6_train.torch_model(torch, network).parameters())
+        assert peer == q6_train.build(network).count_params()
+
+
 @onednn_forced
 def test_onednn_enabled_follows_TF_ENABLE_ONEDNN_OPTS():
     """The detection itself: False in a fresh process with TF_ENABLE_ONEDNN_OPTS=0, True with =1,
