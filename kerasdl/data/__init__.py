@@ -1,4 +1,4 @@
-"""Data sets of the five reports: MNIST, Fashion-MNIST, CIFAR-10 and the `scratch_mlp` disk.
+"""Data sets of the five reports: MNIST, Fashion-MNIST, CIFAR-10, SVHN and the `scratch_mlp` disk.
 
 `load(name, data_dir)` reads local files first (`--data-dir` / `KERASDL_DATA_DIR`, see
 `kerasdl.data.local` for the accepted layouts), then falls back to tensorflow-datasets (not with

@@ -8,6 +8,8 @@ from kerasdl.data.dataset import Dataset
 from kerasdl.data.errors import CorruptDataError
 
 SPLITS = ("x_train", "y_train", "x_test", "y_test")
+# The optional third split of a data set that has one (SVHN's `extra`).
+EXTRA = ("x_extra", "y_extra")
 
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
@@ -25,15 +27,18 @@ class Spec:
 
     Args:
         image_shape: (H, W, C) of one image.
-        raw: the official file format, `idx` (MNIST, Fashion-MNIST) or `cifar` (CIFAR-10 python).
+        raw: the official file format, `idx` (MNIST, Fashion-MNIST), `cifar` (CIFAR-10 python)
+            or `svhn` (SVHN format 2's `.mat` files).
         class_names: the name of each label, in label order.
         num_classes: labels lie in 0 .. num_classes − 1.
+        extra: whether the data set has an `extra` split beside train and test (SVHN).
     """
 
     image_shape: tuple
     raw: str
     class_names: tuple
     num_classes: int = 10
+    extra: bool = False
 
 
 CATALOG = {
@@ -48,6 +53,9 @@ CATALOG = {
         "cifar",
         ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
     ),
+    # SVHN format 2 (cropped digits), as tensorflow-datasets names it: train 73 257, test 26 032,
+    # extra 531 131 images; label d is the digit d (the official files' 10 is read as 0).
+    "svhn_cropped": Spec((32, 32, 3), "svhn", tuple(str(d) for d in range(10)), extra=True),
 }
 
 
@@ -67,8 +75,11 @@ def class_names(name):
 
 def raw_file_names(name):
     """The official file names accepted for `name`, as a phrase for messages."""
-    if spec(name).raw == "idx":
+    raw = spec(name).raw
+    if raw == "idx":
         return "the IDX files " + ", ".join(f"{f}[.gz]" for f in IDX_FILES.values())
+    if raw == "svhn":
+        return "the official train_32x32.mat and test_32x32.mat (and, optionally, extra_32x32.mat)"
     return f"{CIFAR_ARCHIVE} or its extracted {CIFAR_FOLDER}/"
 
 
@@ -81,7 +92,8 @@ def to_dataset(name, arrays, source):
 
     Args:
         name: the data set's name, a key of `CATALOG`.
-        arrays: dict with the keys of `SPLITS`.
+        arrays: dict with the keys of `SPLITS`, and those of `EXTRA` for a data set's extra split
+            where the source has it.
         source: the file or folder read, named in errors and kept in `Dataset.source`.
 
     Raises:
@@ -90,7 +102,8 @@ def to_dataset(name, arrays, source):
     """
     expected = spec(name)
     checked = {}
-    for split in ("train", "test"):
+    splits = ("train", "test", "extra") if expected.extra and EXTRA[0] in arrays else ("train", "test")
+    for split in splits:
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim == len(expected.image_shape) and expected.image_shape[-1] == 1:
             x = x[..., np.newaxis]

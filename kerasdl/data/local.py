@@ -9,15 +9,16 @@ In a folder DIR, the first of these that exists is used for data set NAME:
    subset;
 3. the official files in `DIR/NAME/`, then in `DIR` itself: the four IDX files of MNIST and
    Fashion-MNIST (each `.gz` or not), or CIFAR-10's `cifar-10-python.tar.gz` or its extracted
-   `cifar-10-batches-py/`. MNIST and Fashion-MNIST share IDX file names, so a folder serving
-   both must keep them in `DIR/mnist/` and `DIR/fashion_mnist/`.
+   `cifar-10-batches-py/`, or SVHN's `train_32x32.mat` and `test_32x32.mat` (with
+   `extra_32x32.mat` where present). MNIST and Fashion-MNIST share IDX file names, so a folder
+   serving both must keep them in `DIR/mnist/` and `DIR/fashion_mnist/`.
 """
 
 import dataclasses
 import functools
 import pathlib
 
-from kerasdl.data import cifar
+from kerasdl.data import cifar, svhn
 from kerasdl.data.catalog import CIFAR_ARCHIVE, CIFAR_FOLDER, IDX_FILES, spec, to_dataset
 from kerasdl.data.errors import CorruptDataError
 from kerasdl.data.idx import read_idx
@@ -29,8 +30,8 @@ class Found:
     """The files of one data set in a folder.
 
     Args:
-        kind: `npz`, `idx` (`path` is the folder of the four files), `cifar_folder` or
-            `cifar_archive`.
+        kind: `npz`, `idx` (`path` is the folder of the four files), `cifar_folder`,
+            `cifar_archive` or `svhn_mat` (`path` is the folder of the `.mat` files).
         path: the file or folder to read.
         files: every file read, each with its modification time and size, so that the read cache
             notices a file replaced in place.
@@ -43,14 +44,19 @@ class Found:
     @property
     def source(self):
         """How `Dataset.source` names what was read."""
-        return f"IDX files in {self.path}" if self.kind == "idx" else str(self.path)
+        if self.kind == "idx":
+            return f"IDX files in {self.path}"
+        if self.kind == "svhn_mat":
+            return f"{', '.join(path.name for path, *_ in self.files)} in {self.path}"
+        return str(self.path)
 
 
 def find(name, folder):
     """Locates data set `name` in `folder` (a resolved `pathlib.Path`), or returns None.
 
     Raises:
-        CorruptDataError: some but not all of the four IDX files are there.
+        CorruptDataError: some but not all of the four IDX files are there, or one of SVHN's
+            train and test files without the other.
     """
     npz = folder / f"{name}.npz"
     if npz.is_file():
@@ -59,8 +65,9 @@ def find(name, folder):
     if copies:
         best = max(copies, key=train_bytes)
         return _found("npz", best, [best])
+    finder = {"idx": _find_idx, "cifar": _find_cifar, "svhn": _find_svhn}[spec(name).raw]
     for place in (folder / name, folder):
-        found = _find_idx(place) if spec(name).raw == "idx" else _find_cifar(place)
+        found = finder(place)
         if found:
             return found
     return None
@@ -78,6 +85,11 @@ def _read_cached(name, found):
     elif found.kind == "idx":
         paths = dict(zip(IDX_FILES, (path for path, *_ in found.files)))
         arrays = {key: read_idx(path, 3 if key[0] == "x" else 1) for key, path in paths.items()}
+    elif found.kind == "svhn_mat":
+        paths = {split: path for split, (path, *_) in zip(svhn.FILES, found.files)}
+        arrays = svhn.read_files(paths)
+        if all(svhn.is_official(split, path) for split, path in paths.items()):
+            return to_dataset(name, arrays, found.source + " (the official files: sizes and MD5 digests match)")
     elif found.kind == "cifar_archive":
         arrays = cifar.read_archive(found.path)
     else:
@@ -107,6 +119,20 @@ def _find_cifar(place):
     if archive.is_file():
         return _found("cifar_archive", archive, [archive])
     return None
+
+
+def _find_svhn(place):
+    paths = {split: place / file for split, file in svhn.FILES.items()}
+    present = [split for split in svhn.REQUIRED if paths[split].is_file()]
+    if not present:
+        return None
+    if len(present) < len(svhn.REQUIRED):
+        (missing,) = set(svhn.REQUIRED) - set(present)
+        raise CorruptDataError(
+            f"{place}: has {svhn.FILES[present[0]]} but not {svhn.FILES[missing]}; both are needed"
+        )
+    splits = [*svhn.REQUIRED, *(["extra"] if paths["extra"].is_file() else [])]
+    return _found("svhn_mat", place, [paths[split] for split in splits])
 
 
 def _either(*paths):

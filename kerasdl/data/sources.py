@@ -14,7 +14,8 @@ OFFLINE_VAR = "KERASDL_OFFLINE"
 
 
 def load(name, data_dir=None, offline=None):
-    """Loads MNIST, Fashion-MNIST or CIFAR-10 as a `Dataset` of uint8 images and int64 labels.
+    """Loads MNIST, Fashion-MNIST, CIFAR-10 or SVHN (`svhn_cropped`, with its extra split) as a
+    `Dataset` of uint8 images and int64 labels.
 
     Sources, in order: the folder `data_dir`, else the one in `$KERASDL_DATA_DIR` (the files it
     may hold are listed in `kerasdl.data.local`); then tensorflow-datasets: its prepared copy, else
@@ -22,7 +23,7 @@ def load(name, data_dir=None, offline=None):
     Reading the same unchanged file again in one process returns the same (read-only) arrays.
 
     Args:
-        name: `mnist`, `fashion_mnist` or `cifar10`.
+        name: `mnist`, `fashion_mnist`, `cifar10` or `svhn_cropped`.
         data_dir: folder holding the data set's files; None to use `$KERASDL_DATA_DIR`.
         offline: True to never use tensorflow-datasets; None reads `$KERASDL_OFFLINE`
             (set and not `0`/`false`/`no`/`off` means offline).
@@ -31,7 +32,7 @@ def load(name, data_dir=None, offline=None):
         A `Dataset` whose `source` names the file or folder read, or `tfds:<name>`.
 
     Raises:
-        ValueError: `name` is not one of the three.
+        ValueError: `name` is not one of these.
         DataUnavailableError: the folder does not exist, or neither it nor tfds has the data.
         CorruptDataError: a file exists but is truncated, malformed or holds the wrong arrays.
     """

@@ -15,7 +15,7 @@ import urllib.request
 
 import numpy as np
 
-from kerasdl.data.catalog import SPLITS
+from kerasdl.data.catalog import EXTRA, SPLITS, spec
 
 PROBE_TIMEOUT_S = 3.0
 _BATCH = 10_000
@@ -120,11 +120,12 @@ def _prepared(tfds, name):
 
 def _read(tfds, name, download):
     arrays = {}
-    for split in ("train", "test"):
+    extra = spec(name).extra
+    for split in ("train", "test", "extra") if extra else ("train", "test"):
         # Fixed-size batches rather than batch_size=-1: that sizes one batch from the split's
         # metadata and aborts the process when the metadata has no count (mocked data).
         ds = tfds.load(name, split=split, as_supervised=True, download=download).batch(_BATCH)
         batches = list(tfds.as_numpy(ds))
         arrays[f"x_{split}"] = np.concatenate([x for x, _ in batches])
         arrays[f"y_{split}"] = np.concatenate([y for _, y in batches])
-    return {key: arrays[key] for key in SPLITS}
+    return {key: arrays[key] for key in (*SPLITS, *(EXTRA if extra else ()))}
