@@ -332,6 +332,13 @@ REPORT = Report(
     tables=[q1, q2, q3, q4, q4_signed],
     profiles=PROFILES,
     unstated=UNSTATED,
+    protocol=(
+        "The course: Megvii tf-tutorials Homework 1, folder 01-svhn/ (megvii-research/tf-tutorials @ ac7b30b, "
+        "'01-svhn/Homework 1.md' and the template train.py): its questions are the report's, and it trains on SVHN.",
+        "Not followed yet: these tables train kerasdl's own small CNN on MNIST with the report's text and the "
+        "choices below, not the template's network, schedule and data set; their cells are therefore not the "
+        "template's experiment.",
+    ),
 )
 
 if __name__ == "__main__":

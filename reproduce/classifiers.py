@@ -448,6 +448,14 @@ REPORT = Report(
     tables=[derivations_table, q2, q3, q4, q5, q6],
     profiles=PROFILES,
     unstated=UNSTATED,
+    protocol=(
+        "The course: Michigan EECS 598 (W2019) HW1 starter, in two student copies: Simon0323/EECS598-Deep-Learning "
+        "@ d9b1ad9 (CNN/) and ChenchenMa0131/EECS598-Deep-Learning @ 0108e10 (Homework1/codes/).",
+        "q6 follows vgg.py (ChenchenMa0131 @ 0108e10, Homework1/codes/vgg.py) layer for layer and step for step; "
+        "q5's ConvNet is cnn.py's (32 filters, 7x7, hidden 100).",
+        "Not followed yet: q2-q5 train with Adam 1e-3 and Keras's initialisation, not solver.py's SGD 1e-2 with "
+        "minibatches drawn with replacement, weight scale 1e-3 and the best-validation parameters restored.",
+    ),
 )
 
 if __name__ == "__main__":

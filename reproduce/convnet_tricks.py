@@ -411,6 +411,13 @@ REPORT = Report(
     tables=[t2_2, t2_1, derivations_table],
     profiles=PROFILES,
     unstated=UNSTATED,
+    protocol=(
+        "The course: NYU DS-GA 1008 (spring 2016) Assignment 1 sample code, adapted from Clement Farabet's Torch7 "
+        "tutorial (bigning/ds-ga-1008-a1 @ 4d5df36, whose first three commits are the starter: 1_data.lua, "
+        "2_model.lua, 3_train.lua).",
+        "Followed in part: paper has the starter's 64/64/128 widths with the report's lr 0.001, batch 16 and "
+        "momentum 0.7; not yet the starter's 32x32 padded inputs and input normalisation, and fast trains at lr 0.03.",
+    ),
 )
 
 if __name__ == "__main__":

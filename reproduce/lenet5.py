@@ -389,6 +389,11 @@ REPORT = Report(
     tables=[mnist, fashion_mnist, cifar10, mnist_stats, inverse_mnist, inverse_invariant, tsne],
     profiles=PROFILES,
     unstated=UNSTATED,
+    protocol=(
+        "The course: USC EE 569 (Spring 2021) Homework 5, Problem 1, a handout without starter code: 5x5 "
+        "convolutions with stride 1 and no padding, a ReLU after every convolution and hidden layer.",
+        "Everything else is the report's own text (its settings table), with the choices below where it is silent.",
+    ),
 )
 
 if __name__ == "__main__":

@@ -98,6 +98,9 @@ def test_list_names_every_report_and_table(capsys):
         assert report_id in out
         for table in report.tables:
             assert table.name in out
+        assert report.protocol  # every report says where its protocol comes from
+        for line in report.protocol:
+            assert f"  protocol: {line}" in out
 
 
 def _timing(column):

@@ -400,3 +400,18 @@ def test_a_table_run_at_paper_length_beside_is_linked_not_estimated(tmp_path):
     html, md = write_report(fast)
     assert f'href="../paper/index.html#t-toy-{table.name}-paper"' in html.read_text()
     assert "Also run at paper length: [its `paper` table](../paper/REPORT.md)" in md.read_text()
+
+
+def test_each_report_section_says_where_its_protocol_comes_from(tmp_path):
+    """The installed report's `protocol` lines, under its heading, on the page and in REPORT.md."""
+    from reproduce.classifiers import REPORT
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "classifiers").mkdir()
+    shutil.copy(root / "reference" / "fast" / "classifiers" / "q6_cifar10.json", tmp_path / "classifiers")
+    html_path, md_path = write_report(tmp_path)
+    words = Page(html_path.read_text()).words
+    markdown = md_path.read_text()
+    assert "Where the protocol comes from" in words and "**Where the protocol comes from**" in markdown
+    for line in REPORT.protocol:
+        assert line in words and f"- {line}" in markdown

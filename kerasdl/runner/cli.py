@@ -238,6 +238,7 @@ def describe(reports: Sequence[Report]) -> str:
     lines = []
     for report in reports:
         lines.append(f"{report.id}: {report.title}  [{report.source}]")
+        lines += [f"  protocol: {line}" for line in report.protocol]
         for table in report.tables:
             data = table.data or "none (no data set)"
             lines.append(f"  {table.name:<32} {table.title}  (data: {data})")

@@ -462,6 +462,15 @@ def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
     return cells
 
 
+def protocol_of(report_id: str) -> list[str]:
+    """Where the report's protocol comes from (`Report.protocol`); empty where the report is not
+    installed."""
+    try:
+        return list(registry.load_report(report_id).protocol)
+    except (LookupError, TypeError, ImportError):
+        return []
+
+
 def paper_hours(summary: Mapping[str, Any]) -> float | None:
     """Hours of trials the `paper` profile of this (shorter) table would take on the machine that
     ran it: its time per trial, epoch and training example, scaled to the paper profile's trials,
@@ -720,6 +729,7 @@ def build(folder, reference=None, sensitivity=None) -> dict:
     order = {p: i for i, p in enumerate(PROFILES)}
     documents.sort(key=lambda item: (item[0]["table"], order.get(item[0]["profile"], len(order))))
     for section in sections:
+        section["protocol"] = protocol_of(section["report"])
         section["sensitivity"] = [_sensitivity_view(doc, path, folder) for doc, path in documents if doc["report"] == section["report"]]
     return {
         "folder": folder.resolve().name or str(folder),

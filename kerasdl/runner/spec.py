@@ -215,7 +215,9 @@ class Report:
 
     `profiles[p]` holds the settings of profile `p` shared by every table (epochs, trials, data
     sizes...); a table may override them through `Table.profiles`. `unstated` declares the
-    choices the report leaves open (`Choice`), which `sensitivity` measures.
+    choices the report leaves open (`Choice`), which `sensitivity` measures. `protocol` says
+    where the protocol comes from, one line per source: the course's code (repository @ commit,
+    path) and what of it the tables follow, or that they follow the report's text alone.
     """
 
     id: str
@@ -224,6 +226,7 @@ class Report:
     tables: Sequence[Table]
     profiles: Mapping[str, Mapping[str, Any]]
     unstated: Sequence[Choice] = ()
+    protocol: Sequence[str] = ()
 
     def __post_init__(self):
         missing = [p for p in PROFILES if p not in self.profiles]
