@@ -47,7 +47,7 @@ import jinja2
 from matplotlib.figure import Figure
 
 from kerasdl.runner import registry, sensitivity as sensitivities, verdict as verdicts
-from kerasdl.runner.spec import PROFILES
+from kerasdl.runner.spec import PROFILES, Report
 from kerasdl.runner.store import write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt
 
@@ -462,23 +462,32 @@ def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
     return cells
 
 
+def _installed_report(report_id: str) -> Report | None:
+    """The installed `Report` of a results folder's table; None where it is not installed (a
+    folder read on another machine, a report removed since)."""
+    try:
+        return registry.load_report(report_id)
+    except (LookupError, TypeError, ImportError):
+        return None
+
+
 def protocol_of(report_id: str) -> list[str]:
     """Where the report's protocol comes from (`Report.protocol`); empty where the report is not
     installed."""
-    try:
-        return list(registry.load_report(report_id).protocol)
-    except (LookupError, TypeError, ImportError):
-        return []
+    report = _installed_report(report_id)
+    return list(report.protocol) if report is not None else []
 
 
 def paper_hours(summary: Mapping[str, Any]) -> float | None:
     """Hours of trials the `paper` profile of this (shorter) table would take on the machine that
     ran it: its time per trial, epoch and training example, scaled to the paper profile's trials,
     epochs and examples. None where it cannot be told (the report is not installed, no timing)."""
+    report = _installed_report(summary["report"])
+    if report is None:
+        return None
     try:
-        report = registry.load_report(summary["report"])
         table = report.table(summary["table"])
-    except (LookupError, TypeError, ImportError):
+    except KeyError:  # a table the installed report no longer has
         return None
     if table.data is None and table.row_data is None:  # nothing trained (a derivations table)
         return None
