@@ -1,9 +1,9 @@
 """Learning-rate schedules of the reports.
 
 The four learning-rate options of report `scratch_mlp` (constant, step, exponential and t-fraction
-decay) and the epoch-based multiplier schedules of report `lenet5` ("epochs 120-140 at 0.5x,
+decay, the last two also as its Table 3 prints them, `Recursive*`) and the epoch-based multiplier schedules of report `lenet5` ("epochs 120-140 at 0.5x,
 140-150 at 0.1x"). Each is a `keras.optimizers.schedules.LearningRateSchedule`: a Keras optimizer
-takes it as `learning_rate`, and `kerasdl.scratch.SGD` calls it with the step (or epoch) index.
+takes it as `learning_rate`, and `kerasdl.scratch.SGD` calls it with its step index.
 
 `scaled_schedule` and `scaled_epoch_multiplier` shrink a schedule given in a report's epochs to a
 shorter run, keeping its proportions (report `lenet5`'s fast profile).
@@ -12,6 +12,7 @@ shorter run, keeping its proportions (report `lenet5`'s fast profile).
 import math
 
 import keras
+import tensorflow as tf
 from keras import ops
 
 from kerasdl.validation import check_int, check_number, check_positive
@@ -43,7 +44,7 @@ class StepDecay(_Decay):
         step_length: number of steps between two decays, a positive integer.
 
     Example:
-    >>> float(StepDecay(0.1, 0.5, step_length=10)(25))
+    >>> round(float(StepDecay(0.1, 0.5, step_length=10)(25)), 6)
     0.025
     """
 
@@ -86,6 +87,54 @@ class TFracDecay(_Decay):
 
     def __call__(self, step):
         return self.initial_learning_rate / (1.0 + self.decay_rate * ops.cast(step, "float32"))
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class RecursiveExponentialDecay(_Decay):
+    """`lr_{i+1} = lr_i * exp(-i * decay_rate)`, as report `scratch_mlp`'s Table 3 prints `exp_decay`.
+
+    Unrolled from `lr_0 = lr0`: `lr_i = lr0 * exp(-decay_rate * i (i - 1) / 2)`, a Gaussian fall,
+    not `ExponentialDecay`'s `lr0 * exp(-decay_rate * i)` (the usual reading of the same name).
+
+    Args:
+        initial_learning_rate: lr0, a positive float.
+        decay_rate: the coefficient of `i` in each step's exponent, in [0, inf).
+
+    Example:
+    >>> round(float(RecursiveExponentialDecay(1.0, 0.5)(3)), 6)  # exp(-0.5 * (0 + 1 + 2))
+    0.22313
+    """
+
+    def __call__(self, step):
+        i = ops.cast(step, "float32")
+        return self.initial_learning_rate * ops.exp(-self.decay_rate * i * (i - 1.0) / 2.0)
+
+
+@keras.saving.register_keras_serializable(package="kerasdl")
+class RecursiveTFracDecay(_Decay):
+    """`lr_{i+1} = lr_i / (1 + i * decay_rate)`, as report `scratch_mlp`'s Table 3 prints `t_frac_decay`.
+
+    Unrolled from `lr_0 = lr0`: `lr_i = lr0 / prod_{k<i} (1 + k r)`
+    `= lr0 * Gamma(1/r) / (r^i * Gamma(i + 1/r))` for `r = decay_rate > 0`, computed through
+    log-gamma in float64 (the product underflows to 0 within a few hundred steps at the report's
+    rates). `TFracDecay` is the usual reading, `lr0 / (1 + r i)`.
+
+    Args:
+        initial_learning_rate: lr0, a positive float.
+        decay_rate: r, in [0, inf); 0 keeps lr0.
+
+    Example:
+    >>> round(float(RecursiveTFracDecay(1.0, 0.5)(3)), 6)  # 1 / (1 * 1.5 * 2)
+    0.333333
+    """
+
+    def __call__(self, step):
+        if self.decay_rate == 0:
+            return ops.convert_to_tensor(self.initial_learning_rate, "float32")
+        i = tf.cast(step, tf.float64)
+        r = tf.constant(self.decay_rate, tf.float64)
+        log_product = i * tf.math.log(r) + tf.math.lgamma(i + 1.0 / r) - tf.math.lgamma(1.0 / r)
+        return tf.cast(self.initial_learning_rate * tf.exp(-log_product), tf.float32)
 
 
 @keras.saving.register_keras_serializable(package="kerasdl")

@@ -18,6 +18,32 @@ def test_decays_match_formulas(step):
     assert float(schedules.TFracDecay(0.1, 0.01)(step)) == pytest.approx(0.1 / (1 + 0.01 * step), rel=1e-6)
 
 
+@pytest.mark.parametrize(
+    "cls, update, rate",
+    [
+        (schedules.RecursiveTFracDecay, lambda lr, i, r: lr / (1 + i * r), 0.01),
+        (schedules.RecursiveTFracDecay, lambda lr, i, r: lr / (1 + i * r), 0.001),
+        (schedules.RecursiveExponentialDecay, lambda lr, i, r: lr * math.exp(-i * r), 0.0002),
+        (schedules.RecursiveTFracDecay, lambda lr, i, r: lr / (1 + i * r), 0.0),
+    ],
+)
+def test_recursive_decays_follow_table3s_recursion(cls, update, rate):
+    # Report scratch_mlp, Table 3: lr_{i+1} from lr_i, unrolled step by step in float64.
+    sched, lr = cls(0.5, rate), 0.5
+    for step in range(600):
+        got = float(sched(step))
+        if lr > 1e-30:
+            assert got == pytest.approx(lr, rel=2e-4)
+        else:
+            assert got < 1e-29
+        lr = update(lr, step, rate)
+
+
+def test_recursive_decays_fall_to_zero_without_nan():
+    assert float(schedules.RecursiveTFracDecay(0.1, 0.01)(5000)) == 0.0
+    assert float(schedules.RecursiveExponentialDecay(0.8, 0.0002)(5000)) == 0.0
+
+
 def test_epoch_multiplier():
     sched = schedules.EpochMultiplier(0.01, steps_per_epoch=3, boundaries=(120, 140), multipliers=(0.5, 0.1))
     got = [float(sched(epoch * 3 + 1)) for epoch in (0, 119, 120, 139, 140, 149)]
@@ -30,6 +56,8 @@ def test_epoch_multiplier():
         schedules.StepDecay(0.1, 0.5, 3),
         schedules.ExponentialDecay(0.8, 2e-4),
         schedules.TFracDecay(0.03, 1e-3),
+        schedules.RecursiveTFracDecay(0.1, 1e-2),
+        schedules.RecursiveExponentialDecay(0.8, 2e-4),
         schedules.EpochMultiplier(0.01, 469, (100,), (0.5,)),
     ],
 )
@@ -65,7 +93,7 @@ def test_numpy_scalars_are_accepted_as_plain_values(integer, real):
     sched = schedules.StepDecay(real(0.5), real(0.25), step_length=integer(10))
     assert sched.get_config() == schedules.StepDecay(0.5, 0.25, step_length=10).get_config()
     assert all(type(v) in (int, float) for v in sched.get_config().values())
-    for cls in (schedules.ExponentialDecay, schedules.TFracDecay):
+    for cls in (schedules.ExponentialDecay, schedules.TFracDecay, schedules.RecursiveTFracDecay):
         assert cls(integer(1), integer(0)).get_config() == cls(1.0, 0.0).get_config()
     multiplier = schedules.EpochMultiplier(
         real(0.5), integer(4), (integer(2), integer(3)), (real(0.5), integer(2))

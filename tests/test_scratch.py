@@ -219,27 +219,21 @@ class TestSGD:
             (TFracDecay(0.1, 0.5), lambda i: 0.1 / (1 + 0.5 * i)),
         ],
     )
-    @pytest.mark.parametrize("decay_per", ["epoch", "step"])
-    def test_step_moves_params_by_lr_times_grad(self, learning_rate, expected, decay_per):
+    def test_step_moves_params_by_lr_times_grad(self, learning_rate, expected):
         layer = scratch.Linear(3, 2, seed=0)
-        optimizer = scratch.SGD(layer, learning_rate, decay_per=decay_per)
-        for epoch in range(3):
-            for step in range(2):
-                index = epoch if decay_per == "epoch" else 2 * epoch + step
-                lr = optimizer.current_learning_rate()
-                assert abs(float(lr) - expected(index)) < 1e-6
-                before = [tf.identity(param) for param, _ in layer.params()]
-                for seed, (_, grad) in enumerate(layer.params()):
-                    grad.assign(normal(seed + 10 * index, *grad.shape, dtype=tf.float32))
-                optimizer.step()
-                for old, (param, grad) in zip(before, layer.params()):
-                    assert max_abs(param, old - lr * grad) == 0.0
-            optimizer.next_epoch()
-        assert int(optimizer.iterations) == 6 and int(optimizer.epochs) == 3
+        optimizer = scratch.SGD(layer, learning_rate)
+        for index in range(6):
+            lr = optimizer.current_learning_rate()
+            assert abs(float(lr) - expected(index)) < 1e-6
+            before = [tf.identity(param) for param, _ in layer.params()]
+            for seed, (_, grad) in enumerate(layer.params()):
+                grad.assign(normal(seed + 10 * index, *grad.shape, dtype=tf.float32))
+            optimizer.step()
+            for old, (param, grad) in zip(before, layer.params()):
+                assert max_abs(param, old - lr * grad) == 0.0
+        assert int(optimizer.iterations) == 6
 
-    @pytest.mark.parametrize(
-        "kwargs", [{"learning_rate": 0.0}, {"learning_rate": "0.1"}, {"decay_per": "batch"}]
-    )
+    @pytest.mark.parametrize("kwargs", [{"learning_rate": 0.0}, {"learning_rate": "0.1"}])
     def test_rejects_bad_arguments(self, kwargs):
         with pytest.raises(ValueError):
             scratch.SGD(scratch.ReLU(), **{"learning_rate": 0.1, **kwargs})
@@ -256,7 +250,7 @@ class TestFit:
         history = scratch.fit(
             model,
             scratch.CrossEntropy(),
-            scratch.SGD(model, schedule, decay_per="step"),
+            scratch.SGD(model, schedule),
             x,
             y,
             epochs=2,
@@ -266,7 +260,7 @@ class TestFit:
         )
 
         reference = scratch.build_ann("tanh", "softmax", hidden=(4,), seed=2)
-        loss, optimizer = scratch.CrossEntropy(), scratch.SGD(reference, schedule, "step")
+        loss, optimizer = scratch.CrossEntropy(), scratch.SGD(reference, schedule)
         generator = tf.random.Generator.from_seed(3)
         for epoch in range(2):
             order = tf.argsort(generator.uniform([70]))
@@ -278,13 +272,51 @@ class TestFit:
                 epoch_loss += float(value) * int(batch.shape[0]) / 70
                 reference.backward(loss.backward())
                 optimizer.step()
-            optimizer.next_epoch()
             assert abs(history["loss"][epoch] - epoch_loss) < 1e-5
         for (fitted, _), (expected, _) in zip(model.params(), reference.params()):
             assert max_abs(fitted, expected) < 1e-6
         assert [epoch for epoch, _ in seen] == [0, 1]
         assert len(history["error"]) == 2
         assert seen[1][1] == {"loss": history["loss"][1], "error": history["error"][1]}
+
+    def test_sampled_steps_each_draw_distinct_points_anew(self):
+        x, labels = disk(70, seed=1)
+        y = scratch.class_targets(labels, 2)
+        model = scratch.build_ann("tanh", "softmax", hidden=(4,), seed=2)
+        history = scratch.fit(
+            model, scratch.CrossEntropy(), scratch.SGD(model, 0.1), x, y,
+            epochs=2, batch_size=30, seed=3, sampling="sample",
+        )
+
+        # 70 // 30 = 2 steps per epoch, each on the first 30 of a fresh permutation.
+        reference = scratch.build_ann("tanh", "softmax", hidden=(4,), seed=2)
+        loss, optimizer = scratch.CrossEntropy(), scratch.SGD(reference, 0.1)
+        generator = tf.random.Generator.from_seed(3)
+        batches = []
+        for epoch in range(2):
+            epoch_loss, wrong = 0.0, 0
+            for _ in range(2):
+                batch = tf.argsort(generator.uniform([70]))[:30]
+                batches.append(set(batch.numpy().tolist()))
+                optimizer.zero_grad()
+                outputs = reference(tf.gather(x, batch))
+                epoch_loss += float(loss.forward(outputs, tf.gather(y, batch))) / 2
+                wrong += int(tf.reduce_sum(tf.cast(
+                    scratch.predicted_classes(outputs) != scratch.predicted_classes(tf.gather(y, batch)), tf.int32)))
+                reference.backward(loss.backward())
+                optimizer.step()
+            assert abs(history["loss"][epoch] - epoch_loss) < 1e-5
+            assert history["error"][epoch] == pytest.approx(100.0 * wrong / 60)
+        for (fitted, _), (expected, _) in zip(model.params(), reference.params()):
+            assert max_abs(fitted, expected) < 1e-6
+        assert int(optimizer.iterations) == 4
+        assert all(len(b) == 30 for b in batches) and len({frozenset(b) for b in batches}) == 4
+
+    def test_sampling_needs_a_batch_no_larger_than_the_data(self):
+        with pytest.raises(ValueError, match="`batch_size`"):
+            _fit(batch_size=5, sampling="sample")
+        with pytest.raises(ValueError, match="`sampling`"):
+            _fit(sampling="bootstrap")
 
     def test_ann1_learns_the_disk(self):
         x, labels = disk(1000, seed=0)
@@ -355,7 +387,6 @@ def _fit(**kwargs):
         (lambda: scratch.SGD(scratch.ReLU(), True), "learning_rate"),
         (lambda: scratch.SGD(scratch.ReLU(), np.float32(0.0)), "learning_rate"),
         (lambda: scratch.SGD(scratch.ReLU(), np.float64("inf")), "learning_rate"),
-        (lambda: scratch.SGD(scratch.ReLU(), 0.1, decay_per=True), "decay_per"),
         (lambda: scratch.build_ann(True, "softmax"), "hidden_activation"),
         (lambda: scratch.build_ann("relu", None), "output"),
         (lambda: _fit(batch_size=True), "batch_size"),

@@ -3,23 +3,20 @@
 import keras
 import tensorflow as tf
 
-from kerasdl.validation import check_choice, check_positive
-
-_DECAY_PER = ("epoch", "step")
+from kerasdl.validation import check_positive
 
 
 class SGD:
     """`w <- w - lr_i * dL/dw` for every parameter of a scratch model (report `scratch_mlp`, eq. 5).
 
-    `lr_i` is constant or one of `kerasdl.schedules`' `StepDecay`, `ExponentialDecay` and
-    `TFracDecay` evaluated at `i`, the 0-based index of the current epoch or of the current step
-    (the report's "i is the step or epoch" leaves it open): `decay_per` picks which. The training
-    loop calls `next_epoch()` after every epoch.
+    `lr_i` is constant or a `kerasdl.schedules` schedule (`StepDecay`, `ExponentialDecay`,
+    `TFracDecay` and the `Recursive*` forms of the report's Table 3) evaluated at `i`, the 0-based
+    index of the current step, as a Keras optimizer calls it. (The report's "i is the step or
+    epoch" leaves the index open; the group's code counts steps.)
 
     Args:
         model: a `kerasdl.scratch.Module` whose `params()` are updated.
         learning_rate: a positive float, or a `keras.optimizers.schedules.LearningRateSchedule`.
-        decay_per: `"epoch"` or `"step"`, the index a schedule is called with.
 
     Example:
     >>> from kerasdl.schedules import TFracDecay
@@ -29,7 +26,7 @@ class SGD:
     0.5
     """
 
-    def __init__(self, model, learning_rate, decay_per="epoch"):
+    def __init__(self, model, learning_rate):
         if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
             try:
                 learning_rate = check_positive("learning_rate", learning_rate)
@@ -40,15 +37,12 @@ class SGD:
                 ) from None
         self.model = model
         self.learning_rate = learning_rate
-        self.decay_per = check_choice("decay_per", decay_per, _DECAY_PER)
         self.iterations = tf.Variable(0, dtype=tf.int64, trainable=False, name="iterations")
-        self.epochs = tf.Variable(0, dtype=tf.int64, trainable=False, name="epochs")
 
     def current_learning_rate(self):
         """Returns the rate the next `step()` uses, a float32 scalar tensor."""
         if isinstance(self.learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-            index = self.epochs if self.decay_per == "epoch" else self.iterations
-            return tf.cast(self.learning_rate(index.read_value()), tf.float32)
+            return tf.cast(self.learning_rate(self.iterations.read_value()), tf.float32)
         return tf.constant(self.learning_rate, tf.float32)
 
     def step(self):
@@ -61,7 +55,3 @@ class SGD:
     def zero_grad(self):
         """Sets the model's parameter gradients to zero."""
         self.model.zero_grad()
-
-    def next_epoch(self):
-        """Counts one finished epoch."""
-        self.epochs.assign_add(1)

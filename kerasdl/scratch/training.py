@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from kerasdl.validation import check_int
+from kerasdl.validation import check_choice, check_int
 
 
 def class_targets(labels, outputs):
@@ -53,13 +53,23 @@ def error_rate(model, x, targets):
     return 100.0 * float(_misclassified(outputs, targets)) / int(outputs.shape[0])
 
 
-def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_end=None):
+SAMPLINGS = ("shuffle", "sample")
+
+
+def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_end=None, sampling="shuffle"):
     """Mini-batch training of a scratch model (report `scratch_mlp`, section 2.5).
 
-    Every epoch reshuffles the samples with a generator seeded once by `seed`, then runs each batch
-    through forward, loss, backward and `optimizer.step()`; a last, smaller batch takes the
-    remainder. A whole epoch is one `tf.function` call: on networks this small, running the ops
-    eagerly or returning to Python after every batch costs more than the arithmetic.
+    Each batch runs through forward, loss, backward and `optimizer.step()`. `sampling` says how the
+    batches are drawn, with a generator seeded once by `seed`:
+
+    - `"shuffle"`: every epoch reshuffles the samples and takes them in batches, a last, smaller
+      batch taking the remainder;
+    - `"sample"`: every step draws `batch_size` distinct samples anew, independently of the other
+      steps, as the group's code does (`random.sample` per step); an epoch is then
+      `N // batch_size` such steps, so `epochs` passes make as many updates as with `"shuffle"`.
+
+    A whole epoch is one `tf.function` call: on networks this small, running the ops eagerly or
+    returning to Python after every batch costs more than the arithmetic.
 
     Args:
         model: a `kerasdl.scratch.Module`.
@@ -67,11 +77,12 @@ def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_en
         optimizer: a `kerasdl.scratch.SGD` over `model`.
         x: inputs, shape `(N, features)`.
         y: targets as the loss takes them, shape `(N, outputs)` (see `class_targets`).
-        epochs: number of passes over the data.
-        batch_size: samples per update.
-        seed: seed of the shuffling; `None` shuffles unseeded.
+        epochs: number of epochs (passes over the data, or their equivalent in sampled steps).
+        batch_size: samples per update; at most `N` for `"sample"`.
+        seed: seed of the shuffling or sampling; `None` is unseeded.
         on_epoch_end: optional `f(epoch, logs)` called after every epoch with its 0-based index
             and that epoch's `{"loss": ..., "error": ...}`.
+        sampling: `"shuffle"` or `"sample"`, as above.
 
     Returns:
         `{"loss": [...], "error": [...]}`, one float per epoch: the mean training loss and the
@@ -80,11 +91,13 @@ def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_en
     """
     epochs = check_int("epochs", epochs, 0)
     batch_size = check_int("batch_size", batch_size, 1)
+    sampling = check_choice("sampling", sampling, SAMPLINGS)
     dtype = _model_dtype(model)
     x = tf.convert_to_tensor(x, dtype=dtype)
     y = tf.convert_to_tensor(y, dtype=dtype)
     n = int(x.shape[0])
-    full_batches, remainder = divmod(n, batch_size)
+    if sampling == "sample" and batch_size > n:
+        raise ValueError(f"`batch_size` must be at most the {n} samples to sample them without replacement, got {batch_size}")
     generator = (
         tf.random.Generator.from_non_deterministic_state()
         if seed is None
@@ -101,9 +114,13 @@ def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_en
         optimizer.step()
         return value * size, _misclassified(outputs, y_batch)
 
+    def permutation():
+        return tf.argsort(generator.uniform([n]))
+
     @tf.function
-    def train_epoch():
-        order = tf.argsort(generator.uniform([n]))
+    def shuffled_epoch():
+        full_batches, remainder = divmod(n, batch_size)
+        order = permutation()
         total_loss, total_wrong = tf.constant(0.0, dtype), tf.constant(0.0)
         # A graph loop keeps the graph one batch long whatever the number of batches.
         for start in tf.range(0, full_batches * batch_size, batch_size):
@@ -114,13 +131,24 @@ def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_en
             batch_loss, batch_wrong = train_batch(order, full_batches * batch_size, remainder)
             total_loss += batch_loss
             total_wrong += batch_wrong
-        optimizer.next_epoch()
-        return total_loss / n, total_wrong
+        return total_loss / n, total_wrong / n
 
+    @tf.function
+    def sampled_epoch():
+        steps = n // batch_size
+        total_loss, total_wrong = tf.constant(0.0, dtype), tf.constant(0.0)
+        for _ in tf.range(steps):
+            batch_loss, batch_wrong = train_batch(permutation(), 0, batch_size)
+            total_loss += batch_loss
+            total_wrong += batch_wrong
+        seen = steps * batch_size
+        return total_loss / seen, total_wrong / seen
+
+    train_epoch = shuffled_epoch if sampling == "shuffle" else sampled_epoch
     history = {"loss": [], "error": []}
     for epoch in range(epochs):
         epoch_loss, wrong = train_epoch()
-        logs = {"loss": float(epoch_loss), "error": 100.0 * float(wrong) / n}
+        logs = {"loss": float(epoch_loss), "error": 100.0 * float(wrong)}
         for key, value in logs.items():
             history[key].append(value)
         if on_epoch_end is not None:
