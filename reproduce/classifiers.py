@@ -18,11 +18,13 @@ if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set b
 
     prefer_onednn()
 
+import math
+
 import keras
 import numpy as np
 
+from kerasdl import callbacks, initializers, losses, unstated
 from kerasdl import data as kdata
-from kerasdl import initializers, losses, unstated
 from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import beats
 from reproduce.derivations_table import formula_table
@@ -40,15 +42,28 @@ PROFILES = {
 
 TRAINING = {"learning_rate": 1e-3, "validation_fraction": 0.1}
 
+# The course's starter (EECS 598 W2019 HW1), read in Simon0323's copy; ChenchenMa0131's agrees.
+STARTER = "Simon0323/EECS598-Deep-Learning @ d9b1ad9"
+SOLVER_PY = f"{STARTER}, CNN/solver.py"
+CNN_PY = f"{STARTER}, CNN/cnn.py"
+
+# q2-q5 as the starter's Solver trains them: optim.sgd's default rate, the models' weight_scale.
+SOLVER_TRAINING = {"validation_fraction": 0.1, "learning_rate": 1e-2, "weight_scale": 1e-3}
+# The Adam rate of kerasdl's q2-q5 before they followed the starter (SOLVER's other candidate).
+FORMER_ADAM_RATE = 1e-3
+
 NOTES = (
-    "Unstated in the report, chosen here: Adam, learning rate 1e-3, batch 100, no weight penalty, "
-    "Keras's default (Glorot) initialisation; test accuracy of the last epoch (no selection on "
-    "the test set).",
+    f"Protocol: the starter's Solver ({SOLVER_PY}; the report does not print its settings): SGD at lr 1e-2 "
+    "(optim.sgd's default), batch 100, each minibatch drawn with replacement from the whole training set "
+    "(np.random.choice), N // 100 steps per epoch, 10 epochs, and the parameters of the epoch with the best "
+    "validation accuracy restored at the end (kerasdl.callbacks.BestValidationRestore): the test accuracy is "
+    "theirs. Weights N(0, 1e-3) (the models' weight_scale), zero biases, no weight penalty (reg 0). The Solver "
+    "also checks the parameters after the very first step; here only epoch ends are candidates.",
     "1/10 of the training set is held out as validation (kerasdl.data.validation_split, seed 0), "
     "as the report does for Q4/Q5: models train on the other 9/10; val_accuracy_pct is on the "
-    "held-out tenth.",
-    "Profiles: fast 5 epochs x 2 trials, paper 10 epochs x 5 trials (q2/q3, whose task is a fifth "
-    "of MNIST: 10 and 20 epochs); smoke is a few hundred images for one epoch.",
+    "held-out tenth, at the restored epoch.",
+    "Profiles: fast 5 epochs x 2 trials (q2/q3, whose task is a fifth of MNIST: 10), paper the "
+    "Solver's 10 epochs x 5 trials; smoke is a few hundred images for one epoch.",
 )
 
 TUNED_NOTE = (
@@ -83,7 +98,32 @@ Q6_INIT = Choice(
                       "(kerasdl.initializers.FanInUniform)", VGG_PY),
     alternatives=[Candidate("keras", "Keras's defaults, Glorot-uniform kernels and zero biases: kerasdl's q6 before it followed vgg.py")],
 )
-UNSTATED = [Q6_HEAD, Q6_BATCH, Q6_INIT]
+# ## Q2-Q5's choices: the starter's Solver and initialisation (defaults), kerasdl's former ones.
+
+SOLVER_TABLES = ("q2_logistic", "q3_svm", "q4_softmax_mnist", "q5_cnn_mnist")
+
+SOLVER = Choice(
+    "solver", "optimiser and training loop", tables=SOLVER_TABLES,
+    default=Candidate("starter", "solver.py's defaults: SGD lr 1e-2, batch 100 drawn with replacement, 10 epochs, "
+                      "the best-validation parameters restored", SOLVER_PY),
+    alternatives=[Candidate("adam", "Adam lr 1e-3, each epoch a reshuffled pass, the last epoch's parameters: "
+                            "kerasdl's q2-q5 before they followed the starter")],
+)
+WEIGHT_INIT = Choice(
+    "weight_init", "initialisation", tables=SOLVER_TABLES,
+    default=Candidate("starter", "weights N(0, weight_scale = 1e-3), zero biases (the models' defaults and their "
+                      "TODOs: 'a Gaussian with standard deviation equal to weight_scale')", CNN_PY),
+    alternatives=[Candidate("keras", "Keras's defaults, Glorot-uniform kernels and zero biases: kerasdl's q2-q5 "
+                            "before they followed the starter")],
+)
+Q5_AFFINE_INIT = Choice(
+    "q5_affine_init", "the ConvNet's affine layers' initialisation", tables=("q5_cnn_mnist",),
+    default=Candidate("weight_scale", "N(0, 1e-3) like the convolution: the TODO asks for every weight from 'a Gaussian "
+                      "with standard deviation equal to weight_scale'", CNN_PY),
+    alternatives=[Candidate("cnn_py", "N(0, sqrt(2 / hidden)) and N(0, sqrt(2 / (hidden + classes))): how that student "
+                            "copy fills the TODO (its convolution keeps weight_scale)", CNN_PY)],
+)
+UNSTATED = [SOLVER, WEIGHT_INIT, Q5_AFFINE_INIT, Q6_HEAD, Q6_BATCH, Q6_INIT]
 
 
 # ## Data
@@ -120,13 +160,21 @@ def splits(config, dataset):
 # ## Models
 
 
-def output_layer(config, classes):
-    """The output layer: logistic (Q2), one raw score for the hinge loss (Q3), or softmax (Q4-Q6)."""
+def _starter_init(config, stddev=None):
+    """Q2-Q5's kernel initializer: N(0, stddev or weight_scale), or Keras's own (WEIGHT_INIT chooses)."""
+    if WEIGHT_INIT.of(config) == "keras":
+        return {}
+    return {"kernel_initializer": keras.initializers.RandomNormal(stddev=stddev or config["weight_scale"])}
+
+
+def output_layer(config, classes, stddev=None):
+    """Q2-Q5's output layer: logistic (Q2), one raw score for the hinge loss (Q3), or softmax (Q4, Q5)."""
+    init = _starter_init(config, stddev)
     if config["loss"] == "logistic":
-        return keras.layers.Dense(1, activation="sigmoid", name="probability")
+        return keras.layers.Dense(1, activation="sigmoid", name="probability", **init)
     if config["loss"] == "hinge":
-        return keras.layers.Dense(1, name="score")
-    return keras.layers.Dense(classes, activation="softmax", name="probabilities")
+        return keras.layers.Dense(1, name="score", **init)
+    return keras.layers.Dense(classes, activation="softmax", name="probabilities", **init)
 
 
 def two_layer_net(config, input_shape, classes):
@@ -135,7 +183,7 @@ def two_layer_net(config, input_shape, classes):
     inputs = keras.Input(input_shape)
     x = keras.layers.Flatten()(inputs)
     if config["model"] == "two_layer":
-        x = keras.layers.Dense(config["hidden"], activation="relu")(x)
+        x = keras.layers.Dense(config["hidden"], activation="relu", **_starter_init(config))(x)
     return keras.Model(inputs, output_layer(config, classes)(x))
 
 
@@ -144,19 +192,25 @@ def three_layer_convnet(config, input_shape, classes):
 
     With `batch_norm`, Q5.4's Conv-BN-ReLU-MaxPool-Dropout-FC-ReLU-FC-Softmax: batch norm after
     the convolution, dropout after the pooling with the course's keep probability `keep_prob`
-    (Keras rate 1 - keep_prob).
+    (Keras rate 1 - keep_prob). The convolution has no bias, as the starter's `conv_forward(x, w)`;
+    batch norm uses the starter's epsilon, 1e-5.
     """
     inputs = keras.Input(input_shape)
-    x = keras.layers.Conv2D(config["filters"], config["kernel_size"], padding="valid")(inputs)
+    x = keras.layers.Conv2D(
+        config["filters"], config["kernel_size"], padding="valid", use_bias=False, **_starter_init(config)
+    )(inputs)
     if config["batch_norm"]:
-        x = keras.layers.BatchNormalization(momentum=config["bn_momentum"])(x)
+        x = keras.layers.BatchNormalization(momentum=config["bn_momentum"], epsilon=1e-5)(x)
     x = keras.layers.ReLU()(x)
     x = keras.layers.MaxPool2D(2)(x)
     if config["batch_norm"]:
         x = keras.layers.Dropout(1.0 - config["keep_prob"])(x)
     x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(config["hidden"], activation="relu")(x)
-    return keras.Model(inputs, output_layer(config, classes)(x))
+    hidden, output = (None, None)
+    if Q5_AFFINE_INIT.of(config) == "cnn_py":
+        hidden, output = math.sqrt(2 / config["hidden"]), math.sqrt(2 / (config["hidden"] + classes))
+    x = keras.layers.Dense(config["hidden"], activation="relu", **_starter_init(config, hidden))(x)
+    return keras.Model(inputs, output_layer(config, classes, output)(x))
 
 
 # Q6: per stage (a 2x2 max pool after each), the 3x3 convolutions (padding 1) as (filters, ReLU
@@ -208,8 +262,22 @@ BUILDERS = {
 }
 
 
+def solver_of(config):
+    """How a row trains: q6 by vgg.py's Adam loop (`"adam"`), q2-q5 as SOLVER chooses."""
+    return "adam" if config["task"] == "cifar10" else SOLVER.of(config)
+
+
+def optimizer(config):
+    """The starter's SGD, kerasdl's former Adam (q2-q5), or vgg.py's Adam with PyTorch's eps (q6)."""
+    if config["task"] == "cifar10":
+        return keras.optimizers.Adam(config["learning_rate"], epsilon=config["adam_epsilon"])
+    if SOLVER.of(config) == "adam":
+        return keras.optimizers.Adam(FORMER_ADAM_RATE)
+    return keras.optimizers.SGD(config["learning_rate"])
+
+
 def build_model(config, input_shape, classes):
-    """The row's network, compiled with its loss, Adam and an accuracy metric named `accuracy`."""
+    """The row's network, compiled with its loss, optimizer and an accuracy metric named `accuracy`."""
     model = BUILDERS[config["model"]](config, input_shape, classes)
     if config["loss"] == "logistic":
         loss, accuracy = keras.losses.BinaryCrossentropy(), keras.metrics.BinaryAccuracy(name="accuracy")
@@ -217,9 +285,7 @@ def build_model(config, input_shape, classes):
         loss, accuracy = losses.BinaryHinge(), keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)
     else:
         loss, accuracy = keras.losses.SparseCategoricalCrossentropy(), keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-    # Keras's Adam epsilon (1e-7) unless the table sets PyTorch's (1e-8, q6).
-    optimizer = keras.optimizers.Adam(config["learning_rate"], epsilon=config.get("adam_epsilon", 1e-7))
-    model.compile(optimizer=optimizer, loss=loss, metrics=[accuracy])
+    model.compile(optimizer=optimizer(config), loss=loss, metrics=[accuracy])
     return model
 
 
@@ -227,19 +293,25 @@ def build_model(config, input_shape, classes):
 
 
 def run(trial):
+    """One trial: the starter's Solver loop (q2-q5 by default), or plain epochs (q6, SOLVER=adam)."""
     config = trial.config
     train, validation, test = splits(config, trial.data)
     model = build_model(config, trial.data.image_shape, trial.data.num_classes)
-    # Without a validation split (Q6), the curves are the test set's; only the last epoch counts.
-    history, diverged = fit(trial, model, *train, validation_data=validation or test)
+    sizes = {"train": len(train[1]), "validation": len(validation[1]) if validation else 0, "test": len(test[1])}
+    extra = {"examples": sizes}
+    if solver_of(config) == "starter":
+        best = callbacks.BestValidationRestore()
+        batches = kdata.batches_with_replacement(*train, config["batch_size"], seed=trial.seed)
+        history, diverged = fit(trial, model, batches, None, validation_data=validation, callbacks=[best])
+        val_accuracy, extra["restored_epoch"] = best.best, best.best_epoch
+    else:
+        # Without a validation split (Q6), the curves are the test set's; only the last epoch counts.
+        history, diverged = fit(trial, model, *train, validation_data=validation or test)
+        val_accuracy = (history.get("val_accuracy") or [None])[-1]
     metrics = {"test_accuracy_pct": 100 * model.evaluate(*test, verbose=0, return_dict=True)["accuracy"]}
     if validation is not None:
-        val_accuracy = history.get("val_accuracy") or [None]
-        metrics["val_accuracy_pct"] = None if val_accuracy[-1] is None else 100 * val_accuracy[-1]
-    sizes = {"train": len(train[1]), "validation": len(validation[1]) if validation else 0, "test": len(test[1])}
-    return TrialResult(
-        metrics=metrics, history=history, diverged_epoch=diverged, extra={"examples": sizes}, model=model
-    )
+        metrics["val_accuracy_pct"] = None if val_accuracy in (None, float("-inf")) else 100 * val_accuracy
+    return TrialResult(metrics=metrics, history=history, diverged_epoch=diverged, extra=extra, model=model)
 
 
 # ## The report's tables
@@ -291,9 +363,9 @@ def _binary_table(name, title, loss, search, linear, two_layer, conclusion, note
         ],
         run=run,
         data="mnist",
-        config={**TRAINING, "task": "mnist_3_vs_5", "loss": loss, "hidden": 1000},
+        config={**SOLVER_TRAINING, "task": "mnist_3_vs_5", "loss": loss, "hidden": 1000},
         # The stand-in task is 1/5 of MNIST: ten epochs cost what two of q4's do.
-        profiles={"fast": {"epochs": 10}, "paper": {"epochs": 20}},
+        profiles={"fast": {"epochs": 10}},
         curve="val_accuracy",
         labels=("3", "5"),
         output="probability" if loss == "logistic" else "margin",
@@ -303,7 +375,8 @@ def _binary_table(name, title, loss, search, linear, two_layer, conclusion, note
         notes=STAND_IN_NOTES
         + NOTES
         + (TUNED_NOTE.format(what="Hidden units", value=1000, search=search, keys="hidden=N"),)
-        + tuple(notes),
+        + tuple(notes)
+        + unstated.notes(UNSTATED, name),
     )
 
 
@@ -342,7 +415,7 @@ q4 = Table(
     ],
     run=run,
     data="mnist",
-    config={**TRAINING, "task": "mnist", "loss": "softmax", "hidden": 1000},
+    config={**SOLVER_TRAINING, "task": "mnist", "loss": "softmax", "hidden": 1000},
     curve="val_accuracy",
     conclusions=[
         Conclusion(
@@ -350,7 +423,9 @@ q4 = Table(
             beats("2-layer net, softmax output", "softmax classifier", "test_accuracy_pct"),
         )
     ],
-    notes=NOTES + (TUNED_NOTE.format(what="Hidden units", value=1000, search="q4_hidden", keys="hidden=N"),),
+    notes=NOTES
+    + (TUNED_NOTE.format(what="Hidden units", value=1000, search="q4_hidden", keys="hidden=N"),)
+    + unstated.notes(UNSTATED, "q4_softmax_mnist"),
 )
 
 CNN, CNN_BN = "CNN (conv-ReLU-pool-FC-ReLU-FC)", "CNN + BN + dropout (Conv-BN-ReLU-MaxPool-Dropout-FC-ReLU-FC)"
@@ -366,7 +441,7 @@ q5 = Table(
     run=run,
     data="mnist",
     config={
-        **TRAINING,
+        **SOLVER_TRAINING,
         "task": "mnist",
         "loss": "softmax",
         "model": "cnn",
@@ -379,11 +454,11 @@ q5 = Table(
     conclusions=[Conclusion("batch norm + dropout beats the plain CNN", beats(CNN_BN, CNN, "test_accuracy_pct"))],
     notes=NOTES
     + (
-        "Unstated, chosen here: 32 filters (the course's ConvNet default), stride 1, 'valid' "
-        "convolution (Q1.5's; 28 -> 22 for 7x7), 2x2 max pooling stride 2; batch norm with the "
-        "course's running-average momentum 0.9 (with Keras's default 0.99 the running statistics "
-        "lagged behind the weights in 5-epoch runs: validation accuracy jumped by up to a point "
-        "from one epoch to the next, and the BN row fell below the plain CNN).",
+        f"The ConvNet is the starter's ({CNN_PY}): 32 filters, 7x7, hidden 100 (its defaults, which the "
+        "report calls tuned), stride 1, a 'valid' convolution without bias (Q1.5's conv_forward(x, w); 28 -> 22), "
+        "2x2 max pooling stride 2; batch norm with the course's running-average momentum 0.9 and eps 1e-5 (with "
+        "Keras's default 0.99 the running statistics lagged behind the weights in 5-epoch runs: validation "
+        "accuracy jumped by up to a point from one epoch to the next, and the BN row fell below the plain CNN).",
         TUNED_NOTE.format(
             what="Filter size and hidden units", value="7x7, 100", search="q5_cnn", keys="kernel_size=K --set hidden=N"
         ),
@@ -391,7 +466,8 @@ q5 = Table(
         "scales by p at inference), i.e. keras.layers.Dropout(rate=0.2); Keras's inverted dropout "
         "scales by 1/0.8 in training instead, the same model in expectation. "
         + TUNED_NOTE.format(what="Keep probability", value=0.8, search="q5_dropout", keys="keep_prob=P"),
-    ),
+    )
+    + unstated.notes(UNSTATED, "q5_cnn_mnist"),
 )
 
 GIVEN, WIDER = "given CNN (vgg.py)", "printed network (4x widths, ReLUs where printed)"
@@ -453,8 +529,9 @@ REPORT = Report(
         "@ d9b1ad9 (CNN/) and ChenchenMa0131/EECS598-Deep-Learning @ 0108e10 (Homework1/codes/).",
         "q6 follows vgg.py (ChenchenMa0131 @ 0108e10, Homework1/codes/vgg.py) layer for layer and step for step; "
         "q5's ConvNet is cnn.py's (32 filters, 7x7, hidden 100).",
-        "Not followed yet: q2-q5 train with Adam 1e-3 and Keras's initialisation, not solver.py's SGD 1e-2 with "
-        "minibatches drawn with replacement, weight scale 1e-3 and the best-validation parameters restored.",
+        f"q2-q5 follow the starter's Solver ({SOLVER_PY}): SGD lr 1e-2, batch 100 drawn with replacement, 10 "
+        "epochs, the best-validation parameters restored; weights N(0, 1e-3), zero biases, no bias in the "
+        "convolution.",
     ),
 )
 

@@ -105,7 +105,61 @@ def test_q6_former_head_is_a_candidate_for_the_given_row_only():
     choice = classifiers.Q6_HEAD
     assert choice.reads({"model": "cifar_given"}) and not choice.reads({"model": "cifar_wider"})
     assert {c.key for c in classifiers.REPORT.choices_of(classifiers.q6)} == {"q6_head", "batch_size", "q6_init"}
-    assert not classifiers.REPORT.choices_of(classifiers.q5)
+    assert {c.key for c in classifiers.REPORT.choices_of(classifiers.q5)} == {"solver", "weight_init", "q5_affine_init"}
+
+
+def test_q5_affine_layers_can_take_the_student_copys_scales():
+    config = {**_config(classifiers.q5, **classifiers.q5.row(classifiers.CNN).config), "q5_affine_init": "cnn_py"}
+    model = classifiers.build_model(config, (28, 28, 1), 10)
+    stddevs = [layer.kernel_initializer.get_config()["stddev"]
+               for layer in [*_layers(model, keras.layers.Conv2D), *_layers(model, keras.layers.Dense)]]
+    assert stddevs == pytest.approx([1e-3, (2 / 100) ** 0.5, (2 / 110) ** 0.5])
+
+
+def test_q2_to_q5_follow_the_starters_solver_and_initialisation():
+    config = _config(classifiers.q5, **classifiers.q5.row(classifiers.CNN).config)
+    model = classifiers.build_model(config, (28, 28, 1), 10)
+    assert isinstance(model.optimizer, keras.optimizers.SGD) and float(model.optimizer.learning_rate) == pytest.approx(1e-2)
+    assert float(model.optimizer.momentum) == 0.0
+    (conv,) = _layers(model, keras.layers.Conv2D)
+    assert not conv.use_bias
+    for layer in [conv, *_layers(model, keras.layers.Dense)]:
+        assert layer.kernel_initializer.get_config()["stddev"] == pytest.approx(1e-3)
+        assert float(np.std(layer.kernel.numpy())) == pytest.approx(1e-3, rel=0.1)
+    assert classifiers.solver_of(config) == "starter" and classifiers.solver_of(_config(classifiers.q6)) == "adam"
+
+    former = classifiers.build_model({**config, "solver": "adam", "weight_init": "keras"}, (28, 28, 1), 10)
+    assert isinstance(former.optimizer, keras.optimizers.Adam)
+    assert float(former.optimizer.learning_rate) == pytest.approx(classifiers.FORMER_ADAM_RATE)
+    assert isinstance(_layers(former, keras.layers.Conv2D)[0].kernel_initializer, keras.initializers.GlorotUniform)
+    q6 = classifiers.build_model(_config(classifiers.q6, model="cifar_given"), (32, 32, 3), 10)
+    assert isinstance(q6.optimizer, keras.optimizers.Adam) and q6.optimizer.epsilon == 1e-8
+
+
+class _Trial:
+    def __init__(self, config, data):
+        self.config, self.data, self.seed = config, data, 0
+
+    def epoch_done(self, *args):
+        pass
+
+
+def test_the_solver_restores_the_best_validation_epoch():
+    """A smoke trial of q4 on the starter's loop: the restored epoch's validation accuracy is
+    reported, and the test accuracy is that of its weights."""
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 255, (400, 28, 28, 1), dtype="uint8")
+    y = (x.reshape(400, -1).mean(axis=1) > 127).astype("int64")
+    data = Dataset(x[:300], y[:300], x[300:], y[300:], source="test", name="mnist")
+    config = {**_config(classifiers.q4, model="linear"), "epochs": 4}
+    result = classifiers.run(_Trial(config, data))
+    val = result.history["val_accuracy"]
+    assert result.extra["restored_epoch"] == int(np.argmax(val))
+    assert result.metrics["val_accuracy_pct"] == pytest.approx(100 * max(val))
+    assert len(val) == 4 and result.extra["examples"] == {"train": 270, "validation": 30, "test": 100}
+    model = result.model
+    restored = model.evaluate(*classifiers.splits(config, data)[2], verbose=0, return_dict=True)["accuracy"]
+    assert result.metrics["test_accuracy_pct"] == pytest.approx(100 * restored)
 
 
 def test_stand_in_task_is_3_vs_5():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kerasdl.data import Dataset, inverse, limit, pixel_stats, to_float, validation_split
+from kerasdl.data import Dataset, batches_with_replacement, inverse, limit, pixel_stats, to_float, validation_split
 
 
 def small_dataset(n_train=12, n_test=6):
@@ -132,3 +132,32 @@ class TestDataset:
     def test_frozen(self):
         with pytest.raises(AttributeError):
             small_dataset().name = "other"
+
+
+def test_batches_with_replacement_are_the_solvers():
+    """report `classifiers`' solver.py: N // batch batches per epoch, each drawn with replacement
+    from all N examples, new draws every epoch, the same sequence for the same seed."""
+    x = np.arange(50, dtype="float32")[:, None]
+    y = np.arange(50)
+    dataset = batches_with_replacement(x, y, 8, seed=1)
+    epochs = [[(bx.numpy()[:, 0], by.numpy()) for bx, by in dataset] for _ in range(2)]
+    assert [len(e) for e in epochs] == [6, 6]  # 50 // 8
+    for bx, by in epochs[0] + epochs[1]:
+        assert bx.shape == (8,) and np.array_equal(bx, by) and set(by) <= set(range(50))
+    first, second = (np.concatenate([by for _, by in e]) for e in epochs)
+    assert not np.array_equal(first, second)
+    drawn = np.concatenate([first, second])
+    assert len(set(drawn)) < len(drawn)  # with replacement: some example comes twice
+    again = [by.numpy() for _, by in batches_with_replacement(x, y, 8, seed=1)]
+    np.testing.assert_array_equal(np.concatenate(again), first)
+    other = np.concatenate([by.numpy() for _, by in batches_with_replacement(x, y, 8, seed=2)])
+    assert not np.array_equal(other, first)
+    # Fewer examples than a batch: one batch per epoch, as the Solver's max(N // batch, 1).
+    assert len(list(batches_with_replacement(x[:5], y[:5], 8, seed=0))) == 1
+
+
+@pytest.mark.parametrize("args, word", [((np.zeros(3), np.zeros(2), 2), "examples"), ((np.zeros(3), np.zeros(3), 0), "batch_size"),
+                                        ((np.zeros(0), np.zeros(0), 2), "no examples")])
+def test_batches_with_replacement_refuse_bad_arguments(args, word):
+    with pytest.raises(ValueError, match=word):
+        batches_with_replacement(*args, seed=0)

@@ -11,7 +11,7 @@ from kerasdl.data.dataset import Dataset
 from kerasdl.data.disk import disk, disk_dataset
 from kerasdl.data.errors import CorruptDataError, DataError, DataUnavailableError
 from kerasdl.data.sources import ENV_VAR, OFFLINE_VAR, describe_sources, load, shown_source
-from kerasdl.data.splits import limit, validation_split
+from kerasdl.data.splits import batches_with_replacement, limit, validation_split
 from kerasdl.data.transforms import inverse, pixel_stats, to_float
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "DataError",
     "DataUnavailableError",
     "Dataset",
+    "batches_with_replacement",
     "class_names",
     "describe_sources",
     "disk",

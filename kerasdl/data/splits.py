@@ -1,8 +1,11 @@
-"""Subsets of a data set: the validation hold-out of report `classifiers`, and size limits."""
+"""Subsets of a data set: the validation hold-out of report `classifiers`, size limits, and the
+minibatches its starter Solver draws with replacement."""
 
 import dataclasses
 
 import numpy as np
+
+from kerasdl.validation import check_int
 
 
 def validation_split(x, y, fraction=0.1, seed=0):
@@ -49,3 +52,39 @@ def limit(dataset, n_train=None, n_test=None):
         y_test=y_test,
         source=f"{dataset.source}, first {len(x_train)} train / {len(x_test)} test",
     )
+
+
+def batches_with_replacement(x, y, batch_size, seed):
+    """A `tf.data.Dataset` of minibatches drawn with replacement, as report `classifiers`' starter
+    Solver draws them (`np.random.choice(N, batch_size)` for every step of `solver.py`).
+
+    One pass over the dataset is one epoch of the Solver: `max(N // batch_size, 1)` batches, each of
+    `batch_size` indices drawn uniformly from all `N` examples, independently of every other batch
+    (an example may appear twice in a batch, or in no batch of the epoch). Every new pass (every
+    Keras epoch) draws new batches; the sequence of passes is fixed by `seed`.
+
+    Args:
+        x, y: inputs and labels, of equal length N > 0.
+        batch_size: examples per batch, a positive integer.
+        seed: integer seed of the draws.
+
+    Returns:
+        A dataset of `(x_batch, y_batch)` pairs; pass it to `model.fit` without `batch_size`.
+    """
+    import tensorflow as tf
+
+    batch_size = check_int("batch_size", batch_size, 1)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} examples but y has {len(y)}")
+    n = len(x)
+    if n == 0:
+        raise ValueError("x and y hold no examples")
+    x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+
+    @tf.autograph.experimental.do_not_convert
+    def gather(draws):
+        rows = tf.math.floormod(draws, n)
+        return tf.gather(x, rows), tf.gather(y, rows)
+
+    draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(batch_size)
+    return draws.take(max(n // batch_size, 1)).map(gather).prefetch(tf.data.AUTOTUNE)

@@ -67,18 +67,22 @@ def fit(
 ):
     """`model.fit` for one trial; returns `(history, diverged_epoch)`.
 
-    `epochs` and `batch_size` default to the trial's config. The history holds one value per
+    `epochs` and `batch_size` default to the trial's config; with `x` a `tf.data.Dataset` (which
+    batches itself, `y` None) no batch size is passed. The history holds one value per
     finished epoch (the partial epoch of a diverged trial is dropped). The model keeps
     `steps_per_execution` for later `evaluate`/`predict` calls.
     """
     steps_per_call(model, steps_per_execution)
     watcher = _TrialCallback(trial)
+    if isinstance(x, tf.data.Dataset):
+        kwargs.setdefault("shuffle", False)  # a dataset draws its own order
+    else:
+        kwargs["batch_size"] = batch_size if batch_size is not None else trial.config["batch_size"]
     history = model.fit(
         x,
         y,
         validation_data=validation_data,
         epochs=epochs if epochs is not None else trial.config["epochs"],
-        batch_size=batch_size if batch_size is not None else trial.config["batch_size"],
         callbacks=[watcher, *callbacks],
         verbose=0,
         **kwargs,
