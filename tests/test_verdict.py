@@ -210,6 +210,24 @@ def test_table_attributes_override(tmp_path):
     assert summary["rows"][0]["verdict"]["score"]["verdict"] == "higher"
 
 
+def test_a_stand_in_data_set_says_so_and_compares_nothing(tmp_path, shared_data):
+    report = _report(data="svhn_cropped", data_setting="dataset")
+    for settings in report.profiles.values():
+        settings.update(dataset="mnist", n_train=64, n_test=32)
+    options = RunOptions("smoke", out=tmp_path / "a", quiet=True, data_dir=str(shared_data))
+    summary = run_table(report, report.tables[0], options, echo=None)
+    assert summary["title"].startswith("made-up, on mnist standing in for the paper's svhn_cropped")
+    assert summary["paper_comparable"] is False and summary["verdicts"]["compared"] == 0
+    assert summary["data"]["train"] == 64
+    # On the paper's own data set the table compares as any other (here: MNIST "as" the paper's).
+    report = _report(data="mnist", data_setting="dataset")
+    for settings in report.profiles.values():
+        settings.update(dataset="mnist", n_train=64, n_test=32)
+    summary = run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path / "b", quiet=True,
+                                                             data_dir=str(shared_data)), echo=None)
+    assert summary["title"] == "made-up" and summary["verdicts"]["compared"] == 2
+
+
 @pytest.mark.parametrize(
     "check, match",
     [(lambda m: m["nera"]["score"] > 0, "row 'nera'"), (lambda m: m["near"]["scroe"] > 0, "column 'scroe'")],

@@ -11,7 +11,7 @@ from kerasdl.data.dataset import Dataset
 from kerasdl.data.disk import disk, disk_dataset
 from kerasdl.data.errors import CorruptDataError, DataError, DataUnavailableError
 from kerasdl.data.sources import ENV_VAR, OFFLINE_VAR, describe_sources, load, shown_source
-from kerasdl.data.splits import batches_with_replacement, limit, validation_split
+from kerasdl.data.splits import batches_with_replacement, limit, shuffled_batches, validation_split
 from kerasdl.data.transforms import inverse, pixel_stats, to_float
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "load",
     "pixel_stats",
     "shown_source",
+    "shuffled_batches",
     "to_float",
     "validation_split",
 ]

@@ -1,5 +1,6 @@
-"""Subsets of a data set: the validation hold-out of report `classifiers`, size limits, and the
-minibatches its starter Solver draws with replacement."""
+"""Subsets of a data set: the validation hold-out of report `classifiers`, size limits, the
+minibatches its starter Solver draws with replacement, and the shuffled full batches of report
+`alt_softmax`'s template."""
 
 import dataclasses
 
@@ -88,3 +89,43 @@ def batches_with_replacement(x, y, batch_size, seed):
 
     draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(batch_size)
     return draws.take(max(n // batch_size, 1)).map(gather).prefetch(tf.data.AUTOTUNE)
+
+
+def shuffled_batches(x, y, batch_size, seed):
+    """A `tf.data.Dataset` of shuffled full minibatches, as report `alt_softmax`'s course template
+    (Megvii tf-tutorials `01-svhn/`) batches its training set: a shuffle over the whole set, then
+    batches of `batch_size` with the remainder dropped (`drop_remainder=True`).
+
+    One pass is one epoch: `N // batch_size` batches, each example at most once; every new pass
+    (every Keras epoch) draws a new order, fixed by `seed`. The arrays stay as they are until a
+    batch is gathered, so a large uint8 set (SVHN's train + extra, 1.9 GB) is never copied whole
+    as floats; each batch's inputs come out as float32 in [0, 1] (`to_float`).
+
+    Args:
+        x, y: inputs and labels, of equal length N >= `batch_size`.
+        batch_size: examples per batch, a positive integer.
+        seed: integer seed of the order.
+
+    Returns:
+        A dataset of `(x_batch, y_batch)` pairs; pass it to `model.fit` without `batch_size`.
+
+    Raises:
+        ValueError: lengths differ, or there are fewer than `batch_size` examples.
+    """
+    import tensorflow as tf
+
+    batch_size = check_int("batch_size", batch_size, 1)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} examples but y has {len(y)}")
+    n = len(x)
+    if n < batch_size:
+        raise ValueError(f"{n} examples do not fill one batch of {batch_size}")
+    scale = 1 / 255 if x.dtype == np.uint8 else 1.0
+    x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+
+    @tf.autograph.experimental.do_not_convert
+    def gather(rows):
+        return tf.cast(tf.gather(x, rows), tf.float32) * scale, tf.gather(y, rows)
+
+    order = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    return order.batch(batch_size, drop_remainder=True).map(gather).prefetch(tf.data.AUTOTUNE)

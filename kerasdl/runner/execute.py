@@ -193,7 +193,7 @@ def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
             unread[choice.key] = choice
     settings.update({k: v for k, v in overrides.items() if k in settings})
     count = table.trials or options.trials or settings["trials"]
-    dataset = load_table_data(table.data, settings, options.data_dir)
+    dataset = load_table_data(table.data_name(settings), settings, options.data_dir)
     signature = data_signature(dataset)
     distributed = distribute.identity_of(options.strategy, distribute.get(options.strategy))
     planned = []
@@ -210,7 +210,7 @@ def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
             identity = {
                 "report": report.id,
                 "trial_function": _function_name(table.run),
-                "data_name": table.data,
+                "data_name": table.data_name(settings),
                 "config": config,
                 "seed": seed,
                 "data": row_signature,

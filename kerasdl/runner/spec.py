@@ -60,7 +60,12 @@ class Table:
         columns: metric names with their unit (`test_accuracy_pct`, `train_ms_per_sample`, ...).
         rows: the table's rows, in the report's order.
         run: the trial function, `run(trial) -> TrialResult` (see `kerasdl.runner.execute.Trial`).
-        data: the data set the trials use (`mnist`, `fashion_mnist`, `cifar10`, `disk`) or None.
+        data: the data set the trials use (`mnist`, `fashion_mnist`, `cifar10`, `svhn_cropped`,
+            `disk`) or None: the paper's, where `data_setting` may name a stand-in.
+        data_setting: the setting that names the data set the trials use instead of `data`, where
+            a profile or `--set` may replace the paper's by a stand-in (report `alt_softmax`: MNIST
+            for SVHN, which few machines hold). A table run on another data set than `data` says
+            so in its title, and its cells are "not comparable".
         row_data: for a table over several data sets, the config key naming each row's own one
             (`"dataset"`); the file it is read from joins the trial's identity, as `data`'s does.
         config: settings shared by every row, merged over the profile's.
@@ -101,6 +106,7 @@ class Table:
     rows: Sequence[Row]
     run: Callable[..., Any]
     data: str | None = None
+    data_setting: str | None = None
     row_data: str | None = None
     config: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     profiles: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
@@ -133,6 +139,15 @@ class Table:
                             f"table {self.name!r}, conclusion {conclusion.claim!r}: no {what} {name!r}; "
                             f"the table's {what}s are {known}"
                         )
+
+    def data_name(self, settings: Mapping[str, Any]) -> str | None:
+        """The data set the trials use under the merged `settings`."""
+        return settings.get(self.data_setting, self.data) if self.data_setting else self.data
+
+    def stand_in(self, settings: Mapping[str, Any]) -> str | None:
+        """The data set standing in for the paper's under `settings`, or None when it is the paper's."""
+        name = self.data_name(settings)
+        return None if name == self.data else name
 
     def metrics_of(self, record: Mapping[str, Any]) -> dict:
         """A stored trial's metrics with the table's derived columns added."""

@@ -106,7 +106,9 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
                 "config": dict(row.config),
             }
         )
-    paper_decimals, paper_comparable = table.paper_decimals, bool(table.paper_comparable)
+    stand_in = table.stand_in(plan.settings)
+    paper_decimals = table.paper_decimals
+    paper_comparable = bool(table.paper_comparable) and stand_in is None
     judged = verdicts.judge_rows(rows, table.columns, paper_decimals=paper_decimals, paper_comparable=paper_comparable,
                                  paper_truncated=table.paper_truncated)
     for row, judgement in zip(rows, judged):
@@ -127,7 +129,9 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
     return {
         "report": plan.report.id,
         "table": table.name,
-        "title": table.title,
+        "title": table.title if stand_in is None else (
+            f"{table.title}, on {stand_in} standing in for the paper's {table.data} (paper column for information)"
+        ),
         "profile": plan.profile,
         "columns": list(table.columns),
         "rows": rows,
