@@ -1,4 +1,5 @@
-"""SubtractiveNormalization (report `convnet_tricks`) against a NumPy copy of Torch7's algorithm."""
+"""SubtractiveNormalization and DivisiveNormalization (report `convnet_tricks`) against NumPy copies
+of Torch7's algorithms."""
 
 import math
 
@@ -6,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasdl.layers import SubtractiveNormalization
+from kerasdl.layers import DivisiveNormalization, SubtractiveNormalization
 
 pytestmark = pytest.mark.layers
 
@@ -19,14 +20,15 @@ def torch_gaussian_1d(size, sigma):
     )
 
 
-def reference_subtractive_normalization(x, kernel_size, sigma):
-    """nn.SpatialSubtractiveNormalization(planes, gaussian1D) forward, on channels-last x."""
+def mean_estimator(x, kernel_size, sigma):
+    """Torch's meanestimator of both normalisations: the Gaussian window (normalised by its sum
+    times the planes) over all planes of channels-last x, and the same of a map of ones."""
     batch, rows, cols, planes = x.shape
     kernel = torch_gaussian_1d(kernel_size, sigma)
     kernel = kernel / (kernel.sum() * planes)
     pad = kernel_size // 2
 
-    def mean_estimator(maps):
+    def estimate(maps):
         # SpatialZeroPadding, then a 1 x k pass per plane, then a k x 1 pass summing the planes.
         padded = np.pad(maps.astype("float64"), ((0, 0), (pad, pad), (pad, pad), (0, 0)))
         horizontal = np.zeros((batch, rows + 2 * pad, cols, planes))
@@ -39,8 +41,22 @@ def reference_subtractive_normalization(x, kernel_size, sigma):
                 sums[:, r] += kernel[t] * horizontal[:, r + t].sum(axis=-1)
         return sums
 
-    coef = mean_estimator(np.ones_like(x))
-    return x - (mean_estimator(x) / coef)[..., None]
+    return estimate(x), estimate(np.ones_like(x))
+
+
+def reference_subtractive_normalization(x, kernel_size, sigma):
+    """nn.SpatialSubtractiveNormalization(planes, gaussian1D) forward, on channels-last x."""
+    mean, coef = mean_estimator(x, kernel_size, sigma)
+    return x - (mean / coef)[..., None]
+
+
+def reference_divisive_normalization(x, kernel_size, sigma, threshold, thresval):
+    """nn.SpatialDivisiveNormalization(planes, gaussian1D, threshold, thresval) forward: the root of
+    the windowed mean square, divided by the border coefficient, thresholded, divided out."""
+    square, coef = mean_estimator(x.astype("float64") ** 2, kernel_size, sigma)
+    std = np.sqrt(square) / coef
+    std = np.where(std > threshold, std, thresval)
+    return x / std[..., None]
 
 
 def normalize(x, **kwargs):
@@ -145,3 +161,69 @@ class TestSubtractiveNormalizationCorrectness:
     def test_invariant_to_adding_a_constant(self):
         x = np.random.default_rng(5).normal(size=(2, 9, 9, 4)).astype("float32")
         np.testing.assert_allclose(normalize(x + 5.0), normalize(x), atol=1e-5)
+
+
+def divide(x, **kwargs):
+    return keras.ops.convert_to_numpy(DivisiveNormalization(**kwargs)(x))
+
+
+class TestDivisiveNormalization:
+    @pytest.mark.parametrize(
+        "input_shape, kwargs",
+        [
+            ((2, 12, 12, 4), {"threshold": 1e-4}),
+            ((1, 10, 13, 1), {"kernel_size": 7, "threshold": 1.0}),
+            ((2, 9, 6, 2), {"kernel_size": 5, "sigma": 0.5, "threshold": 0.5, "thresval": 2.0}),
+            ((1, 5, 4, 3), {"kernel_size": 3, "threshold": 1e-4}),
+        ],
+    )
+    def test_matches_torch(self, input_shape, kwargs):
+        x = np.random.default_rng(6).normal(size=input_shape).astype("float32")
+        kernel_size, sigma = kwargs.get("kernel_size", 7), kwargs.get("sigma", 0.25)
+        thresval = kwargs.get("thresval", kwargs["threshold"])
+        np.testing.assert_allclose(
+            divide(x, **kwargs), reference_divisive_normalization(x, kernel_size, sigma, kwargs["threshold"], thresval),
+            rtol=1e-4, atol=1e-5,
+        )
+
+    def test_flat_regions_are_left_as_they_are_with_threshold_one(self):
+        # The starter's contrastive normalisation: a faint image is divided by 1 nowhere but the
+        # strokes; a zero image stays zero, with finite gradients.
+        x = np.zeros((1, 16, 16, 1), "float32")
+        x[0, 6:10, 6:10] = 0.1
+        np.testing.assert_allclose(divide(x, threshold=1.0), x, atol=1e-7)
+        strong = x * 100
+        assert np.abs(divide(strong, threshold=1.0)).max() < np.abs(strong).max()
+        inputs = keras.ops.convert_to_tensor(np.zeros((1, 8, 8, 2), "float32"))
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            out = DivisiveNormalization(5, threshold=1.0)(inputs)
+        assert np.isfinite(tape.gradient(out, inputs).numpy()).all()
+
+    def test_scale_invariant_above_the_threshold(self):
+        x = np.random.default_rng(7).normal(size=(2, 9, 9, 3)).astype("float32")
+        np.testing.assert_allclose(divide(10 * x, threshold=1e-4), divide(x, threshold=1e-4), rtol=1e-4, atol=1e-5)
+
+    def test_channels_first_matches_channels_last(self):
+        x = np.random.default_rng(8).normal(size=(2, 9, 11, 3)).astype("float32")
+        first = divide(x.transpose(0, 3, 1, 2), threshold=0.5, data_format="channels_first")
+        np.testing.assert_allclose(first.transpose(0, 2, 3, 1), divide(x, threshold=0.5), rtol=1e-6)
+
+    def test_config_and_saved_model_round_trip(self, tmp_path):
+        layer = DivisiveNormalization(5, sigma=0.4, threshold=1.0, thresval=2.0, name="div")
+        assert DivisiveNormalization.from_config(layer.get_config()).get_config() == layer.get_config()
+        model = keras.Sequential([keras.Input((10, 10, 1)), SubtractiveNormalization(7), DivisiveNormalization(7, threshold=1.0)])
+        x = np.random.default_rng(9).normal(size=(2, 10, 10, 1)).astype("float32")
+        model.save(tmp_path / "contrastive.keras")
+        restored = keras.models.load_model(tmp_path / "contrastive.keras")
+        np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0))
+
+    @pytest.mark.parametrize("kwargs", [{"threshold": 0}, {"threshold": -1.0}, {"thresval": 0}, {"kernel_size": 4},
+                                        {"threshold": float("nan")}])
+    def test_bad_arguments(self, kwargs):
+        ((name, value),) = kwargs.items()
+        with pytest.raises(ValueError) as error:
+            DivisiveNormalization(**kwargs)
+        assert name in str(error.value) and repr(value) in str(error.value)
