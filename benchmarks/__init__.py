@@ -9,6 +9,7 @@ their PyTorch peers once; every table records the CPU, the cores and whether one
 See BENCHMARKS.md for the latest figures.
 """
 
-NAMES = ("lppool", "lenet5_train", "lenet5_ops", "q6_train", "scratch_mlp", "savedmodel_infer", "suite")
+NAMES = ("lppool", "lenet5_train", "lenet5_ops", "q6_train", "scratch_mlp", "savedmodel_infer", "alt_softmax_paper",
+         "suite")
 # `suite` re-runs every report (about an hour): run it by name only.
-DEFAULT = ("lppool", "lenet5_train", "lenet5_ops", "q6_train", "scratch_mlp", "savedmodel_infer")
+DEFAULT = ("lppool", "lenet5_train", "lenet5_ops", "q6_train", "scratch_mlp", "savedmodel_infer", "alt_softmax_paper")

@@ -184,3 +184,29 @@ def test_out_must_be_a_folder(tmp_path, capsys):
     afile.write_text("")
     assert main(["lppool", "--out", str(afile)]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_alt_softmax_paper_costs_every_row_at_the_templates_length():
+    from benchmarks import alt_softmax_paper as bench
+    from reproduce import alt_softmax
+
+    rows = bench.distinct_rows()
+    uses = [use for _, found in rows.values() for use in found]
+    assert len(uses) == sum(len(t.rows) for t in alt_softmax.REPORT.tables)
+    assert all(config["dataset"] == "svhn_cropped" and config["epochs"] == 60 for config, _ in rows.values())
+    # A shared baseline (q1, q2, q3) is one configuration.
+    (shared,) = [found for _, found in rows.values() if ("q1_softmax_alternatives", "softmax") in found]
+    assert {t for t, _ in shared} == {"q1_softmax_alternatives", "q2_regression_vs_classification", "q3_lp_pooling"}
+    baseline = alt_softmax.REPORT.settings(alt_softmax.q1, "paper") | alt_softmax.variant()
+    # 60 epochs of 2,360 steps and 101 test batches; q4.2's rows train without extra: 286 steps.
+    assert bench.trial_hours(baseline, 1.0, 0.0) == pytest.approx(60 * 2360 / 3600)
+    assert bench.trial_hours(baseline, 0.0, 1.0) == pytest.approx(60 * 101 / 3600)
+    no_extra = {**baseline, **alt_softmax.q4_signed.rows[0].config}
+    assert bench.trial_hours(no_extra, 1.0, 0.0) == pytest.approx(60 * 286 / 3600)
+
+
+@pytest.mark.slow
+def test_alt_softmax_paper_quick_run(tmp_path):
+    run_quick(tmp_path, "alt_softmax_paper")
+    doc = document(tmp_path, "alt_softmax_paper")
+    assert all(row["trial h"] > 0 for row in doc["rows"])
