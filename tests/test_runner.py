@@ -1,6 +1,7 @@
 """The runner's contract on a toy report: seeded trials, the results store, resuming, outputs."""
 
 import json
+import os
 
 import keras
 import numpy as np
@@ -251,3 +252,20 @@ def test_fractions_without_paper_numbers_print_four_decimals(tmp_path, capsys):
     assert "0.1235" in printed(0.5, tmp_path / "a")
     text = printed(5.0, tmp_path / "b")
     assert "0.12 " in text and "0.1235" not in text
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_outputs_take_the_umasks_mode(tmp_path, umask):
+    # A shared --out (shards, workers) and a served page need readable files: not mkstemp's 0600.
+    from kerasdl.runner.report import write_report
+
+    previous = os.umask(umask)
+    try:
+        report = toy_report()
+        run_table(report, report.tables[0], RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+        written = write_report(tmp_path)
+    finally:
+        os.umask(previous)
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".json", ".md", ".html", ".csv")]
+    assert any("trials" in p.parts for p in files) and written[0] in files
+    assert {p.stat().st_mode & 0o777 for p in files} == {0o666 & ~umask}

@@ -30,13 +30,23 @@ def trial_key(identity: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(identity).encode()).hexdigest()[:20]
 
 
-def write_json_atomic(path: Path, obj: Any) -> None:
-    """Write `obj` as JSON to `path` through a temporary file and an atomic rename."""
+def _file_mode() -> int:
+    """The mode a plain `open()` gives a new file: 0o666 less the process's umask (read by setting
+    it and putting it back, as Python offers no other way)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_atomic(path: Path, write) -> None:
+    """`write(f)` into a temporary file beside `path`, given the umask's mode (mkstemp's is 0600,
+    which a shared `--out` or a served page cannot read), then renamed onto `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=1, sort_keys=True)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -45,16 +55,14 @@ def write_json_atomic(path: Path, obj: Any) -> None:
         raise
 
 
+def write_json_atomic(path: Path, obj: Any) -> None:
+    """Write `obj` as JSON to `path` through a temporary file and an atomic rename."""
+    _write_atomic(path, lambda f: json.dump(obj, f, indent=1, sort_keys=True))
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` through a temporary file and an atomic rename."""
+    _write_atomic(path, lambda f: f.write(text))
 
 
 class TrialStore:
