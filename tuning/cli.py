@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kerasdl.data import DataError
-from kerasdl.runner.cli import Parser, UsageError, data_folder, integer, out_folder, positive_int
+from kerasdl.runner.cli import Parser, UsageError, data_folder, out_folder, positive_int, seed
 from kerasdl.runner.spec import PROFILES
 from tuning import distributed
 from tuning.run import SearchChanged, run_search
@@ -34,7 +34,7 @@ def parser(prog: str = "tuning") -> argparse.ArgumentParser:
     p.add_argument("--profile", default="fast", help=f"one of {', '.join(PROFILES)} (default fast)")
     p.add_argument("--data-dir", type=data_folder, help="folder with local data files (else $KERASDL_DATA_DIR, then tfds)")
     p.add_argument("--out", type=out_folder, default="results/tuning", help="results folder (default results/tuning/)")
-    p.add_argument("--seed", type=integer, default=0, help="seed of the tuner and of the weights (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the tuner and of the weights (default 0)")
     p.add_argument("--resume", action="store_true", help="continue the search saved under --out (default: start fresh)")
     p.add_argument("--workers", type=positive_int, help="run as a chief and N workers on this machine (KerasTuner's distributed mode)")
     p.add_argument("--timeout", type=positive_int, help="with --workers: stop every process after S seconds")

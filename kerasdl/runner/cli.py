@@ -74,11 +74,20 @@ def positive_int(text: str) -> int:
     return value
 
 
-def integer(text: str) -> int:
+# Trial i of a run seeds NumPy, Python and TensorFlow with seed + i; NumPy takes seeds below 2**32,
+# and this bound leaves room for 2**31 trials above the largest first seed.
+MAX_SEED = 2**31 - 1
+
+
+def seed(text: str) -> int:
+    """`--seed`: an integer from 0 to MAX_SEED."""
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        value = None
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected a seed from 0 to {MAX_SEED}, got {text!r}")
+    return value
 
 
 def data_folder(text: str) -> str:
@@ -140,7 +149,7 @@ def add_run_options(p: argparse.ArgumentParser, out: str = "results") -> None:
     p.add_argument("--epochs", type=positive_int, help="epochs per trial (overrides the profile)")
     p.add_argument("--data-dir", type=data_folder, help="folder with local data files (else $KERASDL_DATA_DIR, then tfds)")
     p.add_argument("--out", type=out_folder, default=out, help=f"results folder (default {out}/)")
-    p.add_argument("--seed", type=integer, default=0, help="seed of the first trial (trial i uses seed+i)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the first trial (trial i uses seed+i)")
     p.add_argument("--set", type=setting, action="append", default=[], metavar="KEY=VALUE", help="override a row setting, e.g. backend=keras (repeatable)")
     p.add_argument("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy inside each trial (default: none)")
     p.add_argument("--cpu-devices", type=positive_int, help="split the CPU into N logical devices (for --strategy mirrored without GPUs)")
