@@ -62,6 +62,13 @@ def write_fake_data(folder: Path):
         (["scratch_mlp", "--set", "lr"], ["--set", "key=value"]),
         (["scratch_mlp", "--set", "lrr=0.1"], ["unknown setting", "lrr", "choose from"]),
         (["scratch_mlp", "--set", "backend=torch"], ["bad value 'torch'", "scratch, keras"]),
+        (["scratch_mlp", "--set", "epochs=abc"], ["bad value 'abc'", "'epochs'", "positive integer"]),
+        (["scratch_mlp", "--set", "epochs=-1"], ["bad value -1", "'epochs'", "positive integer"]),
+        (["scratch_mlp", "--set", "batch_size=0"], ["bad value 0", "'batch_size'", "positive integer"]),
+        (["scratch_mlp", "--set", "trials=0"], ["bad value 0", "'trials'", "positive integer"]),
+        (["scratch_mlp", "--set", "n_train=abc"], ["'n_train'", "positive integer or null"]),
+        (["scratch_mlp", "--set", "lr=abc"], ["bad value 'abc'", "'lr'", "number"]),
+        (["classifiers", "q4_softmax_mnist", "--set", "hidden=abc"], ["bad value 'abc'", "'hidden'", "integer"]),
         (["all", "t5_performance"], ["'all' takes no table names"]),
     ],
 )

@@ -156,12 +156,61 @@ def check_overrides(report: Report, table: Table, profile: str, overrides: Mappi
             f"unknown setting(s) {', '.join(unknown)} for {report.id}/{table.name}; "
             f"choose from: {', '.join(sorted(known))}"
         )
+    settings = report.settings(table, profile)
     for key, value in overrides.items():
         allowed = table.choices.get(key, unstated.get(key))
-        if allowed is not None and value not in allowed:
-            raise ValueError(
-                f"bad value {value!r} for setting {key!r}; choose from: {', '.join(map(str, allowed))}"
-            )
+        if allowed is not None:
+            if value not in allowed:
+                raise ValueError(
+                    f"bad value {value!r} for setting {key!r}; choose from: {', '.join(map(str, allowed))}"
+                )
+            continue
+        given = [v for v in [settings.get(key), *(row.config.get(key) for row in table.rows)] if v is not None]
+        expected = _expected(key, value, given)
+        if expected is not None:
+            raise ValueError(f"bad value {value!r} for setting {key!r}: expected {expected}")
+
+
+# Settings that count something; n_train and n_test may also be null (all the examples).
+COUNTS = {"epochs": False, "trials": False, "batch_size": False, "n_train": True, "n_test": True}
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a word"
+    return "a list" if isinstance(value, (list, tuple)) else type(value).__name__
+
+
+def _expected(key: str, value, given: list):
+    """What `value` should have been for setting `key`, whose profile and rows give the values
+    `given` (None where it fits): a count is a positive integer; otherwise the kind of the values
+    given (a number where they are numbers, an integer where all are, positive where all are)."""
+    if key in COUNTS:
+        if value is None and COUNTS[key]:
+            return None
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return None if ok else "a positive integer" + (" or null (all)" if COUNTS[key] else "")
+    kinds = {_kind(v) for v in given}
+    if not kinds:
+        return None
+    if kinds <= {"an integer", "a number"}:
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        whole = kinds == {"an integer"}
+        if not number or (whole and value != int(value)):
+            return "an integer" if whole else "a finite number"
+        if all(v > 0 for v in given) and value <= 0:
+            return "a positive " + ("integer" if whole else "number")
+        return None
+    if len(kinds) == 1 and _kind(value) not in kinds:
+        (kind,) = kinds
+        return f"{kind}, as {given[0]!r}"
+    return None
 
 
 def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
