@@ -415,3 +415,25 @@ def test_each_report_section_says_where_its_protocol_comes_from(tmp_path):
     assert "Where the protocol comes from" in words and "**Where the protocol comes from**" in markdown
     for line in REPORT.protocol:
         assert line in words and f"- {line}" in markdown
+
+
+def test_compare_shows_a_timing_conclusion_but_never_counts_it(tmp_path):
+    # scratch_mlp's "ANN3 (Tanh) takes the longest to train" reads time_s: it moves with the load.
+    published = Path(__file__).resolve().parents[1] / "reference" / "fast" / "scratch_mlp" / "t5_performance.json"
+    a, b = tmp_path / "a" / "scratch_mlp", tmp_path / "b" / "scratch_mlp"
+    for folder in (a, b):
+        folder.mkdir(parents=True)
+        shutil.copy(published, folder)
+    claim = "ANN3 (Tanh) takes the longest to train"
+
+    def flip(doc):
+        (c,) = [c for c in doc["conclusions"] if c["claim"] == claim]
+        c["holds"] = not c["holds"]
+
+    _edit(b / "t5_performance.json", flip)
+    comparison = compare(tmp_path / "a", tmp_path / "b")
+    (table,) = comparison.tables
+    (timing,) = [c for c in table.conclusions if c["timing"]]
+    assert timing["claim"] == claim and timing["changed"]
+    assert comparison.status == 0 and not comparison.differences()
+    assert f"conclusion [CHANGES, timing: not counted] {claim}" in comparison.format()

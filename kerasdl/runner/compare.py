@@ -10,7 +10,8 @@ that change.
 
 Differing beyond the rule: a cell `higher` or `lower` (B against A), a cell or row only one run
 has, or a conclusion whose verdict changes (holds / does not hold / undecided). `inconclusive`
-and timing (`not comparable`) cells are shown, never counted. Exit status: 0 when nothing differs
+and timing (`not comparable`) cells are shown, never counted; so are the conclusions that read a
+timing column (which one of two rows is faster moves with the machine's load), marked as such. Exit status: 0 when nothing differs
 beyond the rule, 1 otherwise, 2 on bad input (a missing folder, no table in both, tables of
 different kerasdl versions), said in one line.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kerasdl.runner import verdict as verdicts
-from kerasdl.runner.report import Loaded, load_tables
+from kerasdl.runner.report import Loaded, installed_report, load_tables
 from kerasdl.runner.summary import _digits, _fmt
 
 DIFFERING = ("higher", "lower", "only in A", "only in B")
@@ -64,7 +65,7 @@ class Comparison:
                 if c["verdict"] in DIFFERING:
                     lines.append(f"{where} {c['row']} / {c['column']}: {_words(c)}")
             for c in table.conclusions:
-                if c["changed"]:
+                if c["changed"] and not c["timing"]:
                     lines.append(f"{where} conclusion {c['claim']!r}: {c['a']} in A, {c['b']} in B")
         return lines
 
@@ -102,7 +103,7 @@ class Comparison:
             line = lambda r: "  " + "  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip()  # noqa: E731
             out += [line(header)] + [line(r) for r in body]
             for c in table.conclusions:
-                mark = "CHANGES" if c["changed"] else "same"
+                mark = ("CHANGES" if c["changed"] else "same") + (", timing: not counted" if c["timing"] else "")
                 out.append(f"  conclusion [{mark}] {c['claim']}: {c['a']} in A, {c['b']} in B")
         counts = self.counts()
         others = ", ".join(f"{counts[v]} {v}" for v in verdicts.COMPARED[1:] if counts[v])
@@ -134,6 +135,19 @@ def _words(c: Mapping[str, Any]) -> str:
 def _mean(stats) -> float | None:
     mean = (stats or {}).get("mean")
     return mean if isinstance(mean, (int, float)) else None
+
+
+def _timing_claims(summary: Mapping[str, Any]) -> set[str]:
+    """The claims of a stored table whose check reads a timing column, as the installed report
+    declares them (none where the report or table is not installed)."""
+    report = installed_report(summary["report"])
+    try:
+        table = report.table(summary["table"]) if report is not None else None
+    except KeyError:
+        table = None
+    if table is None:
+        return set()
+    return {c.claim for c in table.conclusions if any(verdicts.is_timing(x) for x in getattr(c.check, "columns", ()))}
 
 
 def compare_tables(a: Loaded, b: Loaded) -> TableComparison:
@@ -170,11 +184,13 @@ def compare_tables(a: Loaded, b: Loaded) -> TableComparison:
                 }
             )
     claims_b = {c.get("claim"): c.get("holds") for c in sb["conclusions"]}
+    timing = _timing_claims(sa)
     conclusions = []
     for c in sa["conclusions"]:
         if c.get("claim") in claims_b:
             held_a, held_b = c.get("holds"), claims_b[c.get("claim")]
-            conclusions.append({"claim": c.get("claim"), "a": HOLDS.get(held_a), "b": HOLDS.get(held_b), "changed": held_a != held_b})
+            conclusions.append({"claim": c.get("claim"), "a": HOLDS.get(held_a), "b": HOLDS.get(held_b),
+                                "changed": held_a != held_b, "timing": c.get("claim") in timing})
     notes = []
     for label, summary in (("A", sa), ("B", sb)):
         if summary.get("missing_trials"):

@@ -462,7 +462,7 @@ def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
     return cells
 
 
-def _installed_report(report_id: str) -> Report | None:
+def installed_report(report_id: str) -> Report | None:
     """The installed `Report` of a results folder's table; None where it is not installed (a
     folder read on another machine, a report removed since)."""
     try:
@@ -474,7 +474,7 @@ def _installed_report(report_id: str) -> Report | None:
 def protocol_of(report_id: str) -> list[str]:
     """Where the report's protocol comes from (`Report.protocol`); empty where the report is not
     installed."""
-    report = _installed_report(report_id)
+    report = installed_report(report_id)
     return list(report.protocol) if report is not None else []
 
 
@@ -482,7 +482,7 @@ def paper_hours(summary: Mapping[str, Any]) -> float | None:
     """Hours of trials the `paper` profile of this (shorter) table would take on the machine that
     ran it: its time per trial, epoch and training example, scaled to the paper profile's trials,
     epochs and examples. None where it cannot be told (the report is not installed, no timing)."""
-    report = _installed_report(summary["report"])
+    report = installed_report(summary["report"])
     if report is None:
         return None
     try:
