@@ -2,9 +2,9 @@
 
 MODEL is a folder written by `python -m reproduce export` (its SavedModel is served with plain
 TensorFlow, and its `labels.json` names the classes), a SavedModel folder, or a `.keras` file.
-INPUT is PNG/JPEG files or one `.npy` batch: uint8 pixels are divided by 255; float arrays are taken
-as already scaled to [0, 1], and refused when any is NaN or infinite. Every input must have the
-model's image size.
+INPUT is PNG/JPEG files or one `.npy` batch (or one example): uint8 pixels are divided by 255; float
+arrays are taken as already scaled to [0, 1], and refused when any value is outside it, NaN or
+infinite. Every input must have the model's image size.
 
 A model with one output unit (the binary classifiers of report `classifiers`) is read as
 `labels.json` says: a `probability` (sigmoid) of the second class, or a `margin` (raw score, > 0
@@ -44,15 +44,23 @@ def load_inputs(paths, shape) -> tuple[np.ndarray, list[str]]:
     for path in paths:
         if not path.is_file():
             raise PredictError(f"{path}: no such file")
-    if len(paths) == 1 and paths[0].suffix == ".npy":
+    arrays = [p for p in paths if p.suffix == ".npy"]
+    if arrays and len(paths) > 1:
+        raise PredictError(f"{arrays[0]}: give one .npy batch alone, or image files (got {len(paths)} inputs)")
+    if arrays:
         try:
             batch = np.load(paths[0], allow_pickle=False)
         except ValueError as error:
             raise PredictError(f"{paths[0]}: not a NumPy array file ({error})") from None
+        shape = tuple(shape)
+        if batch.shape == shape or (shape[-1] == 1 and batch.shape == shape[:-1]):
+            batch = batch[None]  # one example
         if batch.ndim == len(shape) and shape[-1] == 1:
             batch = batch[..., None]
-        if batch.shape[1:] != tuple(shape):
-            raise PredictError(f"{paths[0]}: examples are shaped {batch.shape[1:]}, the model takes {tuple(shape)}")
+        if batch.shape[1:] != shape:
+            raise PredictError(f"{paths[0]}: examples are shaped {batch.shape[1:]}, the model takes {shape}")
+        if len(batch) == 0:
+            raise PredictError(f"{paths[0]}: holds no examples")
         names = [f"{paths[0].name}[{i}]" for i in range(len(batch))]
     else:
         batch = np.stack([_image(p, shape) for p in paths])
@@ -69,6 +77,12 @@ def load_inputs(paths, shape) -> tuple[np.ndarray, list[str]]:
         raise PredictError(
             f"{paths[0]}: {int(bad.sum())} non-finite value(s) (NaN or infinity, in float32), the first in "
             f"{names[first]}; inputs must be finite pixels in [0, 1]"
+        )
+    low, high = float(batch.min()), float(batch.max())
+    if low < 0 or high > 1:
+        raise PredictError(
+            f"{paths[0]}: float values from {low:g} to {high:g}; floats must be pixels scaled to [0, 1] "
+            "(give uint8 pixels to have them divided by 255)"
         )
     return batch, names
 

@@ -126,6 +126,35 @@ def test_load_inputs_refuses_non_finite_floats(tmp_path, value):
         load_inputs([tmp_path / "b.npy"], [4, 4, 1])
 
 
+@pytest.mark.parametrize(
+    "arrays, match",
+    [
+        ([np.zeros((0, 4, 4, 1), np.uint8)], r"b0\.npy: holds no examples"),
+        ([np.full((2, 4, 4), 3.5)], r"b0\.npy: float values from 3\.5 to 3\.5; floats must be pixels scaled to \[0, 1\]"),
+        ([np.full((2, 4, 4), -0.5)], r"from -0\.5 to -0\.5"),
+        ([np.zeros((2, 4, 4)), np.zeros((2, 4, 4))], r"b0\.npy: give one \.npy batch alone, or image files \(got 2"),
+    ],
+)
+def test_load_inputs_refuses_empty_out_of_range_and_several_batches(tmp_path, arrays, match):
+    from kerasdl.predict import PredictError, load_inputs
+
+    paths = []
+    for i, array in enumerate(arrays):
+        np.save(tmp_path / f"b{i}.npy", array)
+        paths.append(tmp_path / f"b{i}.npy")
+    with pytest.raises(PredictError, match=match):
+        load_inputs(paths, [4, 4, 1])
+
+
+@pytest.mark.parametrize("one", [np.zeros((4, 4), np.uint8), np.zeros((4, 4, 1), np.uint8)])
+def test_load_inputs_takes_one_example_without_its_batch_axis(tmp_path, one):
+    from kerasdl.predict import load_inputs
+
+    np.save(tmp_path / "one.npy", one)
+    batch, names = load_inputs([tmp_path / "one.npy"], [4, 4, 1])
+    assert batch.shape == (1, 4, 4, 1) and names == ["one.npy[0]"]
+
+
 def test_export_unknown_row_and_non_keras_row(tmp_path, capsys):
     assert cli("export", "alt_softmax", "q1_softmax_alternatives", "nope", "--profile", "smoke", "--out", str(tmp_path)) == 2
     assert "unknown row 'nope'" in capsys.readouterr().err

@@ -64,7 +64,8 @@ def fewer_trials(run: int, asked: int, profile: str) -> str:
 def _trials_note(plan: TablePlan) -> list[str]:
     fewer = fewer_trials(plan.trials_per_row, plan.protocol_trials, plan.profile)
     run = plan.trials_per_row
-    return [f"{fewer}: each mean and spread, and each verdict, rests on {run} runs."] if fewer else []
+    runs = "1 run" if run == 1 else f"{run} runs"
+    return [f"{fewer}: each mean and spread, and each verdict, rests on {runs}."] if fewer else []
 
 
 def _set_choices_note(plan: TablePlan) -> list[str]:
