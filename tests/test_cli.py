@@ -100,6 +100,24 @@ def test_missing_data_is_a_paragraph_and_exit_2(tmp_path, monkeypatch, capsys):
     assert "Traceback" not in err and "KERASDL_DATA_DIR" in err and "--data-dir" in err
 
 
+def test_list_of_one_report_shows_its_rows_as_export_takes_them(capsys):
+    from kerasdl.runner.cli import _row_named
+
+    assert cli("list", "lenet5") == 0
+    out = capsys.readouterr().out
+    report = load_report("lenet5")
+    assert "classifiers:" not in out
+    for table in report.tables:
+        for row in table.rows:
+            assert f"row {row.name!r}" in out
+            assert _row_named(report, table, row.name) == row.name
+    row = report.table("mnist").rows[0]
+    assert "," in row.name and "(or " in out
+    slug = out.split(f"row {row.name!r}  (or ")[1].split(")")[0]
+    assert _row_named(report, report.table("mnist"), slug) == row.name
+    assert cli("list", "nope") == 2 and "unknown report 'nope'" in capsys.readouterr().err
+
+
 def test_list_names_every_report_and_table(capsys):
     assert cli("list") == 0
     out = capsys.readouterr().out

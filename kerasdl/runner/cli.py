@@ -198,7 +198,8 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     p = Parser(prog=prog, description="Re-run, check and extend classic deep-learning course reports.")
     commands = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    c = commands.add_parser("list", help="reports, tables, profiles and data")
+    c = commands.add_parser("list", help="reports, tables, profiles and data; with a report, its rows")
+    c.add_argument("report", nargs="?", help="a report id: also list each table's rows, as export takes them")
     c = commands.add_parser("reproduce", help="run tables beside the paper's numbers")
     c.add_argument("report", help="a report id, or 'all'")
     c.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
@@ -243,7 +244,9 @@ COMMANDS = ("list", "reproduce", "collect", "sensitivity", "export", "predict", 
 # ## The commands
 
 
-def describe(reports: Sequence[Report]) -> str:
+def describe(reports: Sequence[Report], rows: bool = False) -> str:
+    """What `list` prints: per report its protocol, tables, profiles and choices; with `rows`,
+    each table's rows (the names `export` takes, and the folder names it writes, which it also takes)."""
     lines = []
     for report in reports:
         lines.append(f"{report.id}: {report.title}  [{report.source}]")
@@ -251,6 +254,9 @@ def describe(reports: Sequence[Report]) -> str:
         for table in report.tables:
             data = table.data or "none (no data set)"
             lines.append(f"  {table.name:<32} {table.title}  (data: {data})")
+            if rows:
+                lines += [f"      row {row.name!r}" + (f"  (or {_slug(row.name)})" if _slug(row.name) != row.name else "")
+                          for row in table.rows]
         for profile in PROFILES:
             settings = ", ".join(f"{k}={v}" for k, v in report.profiles[profile].items())
             lines.append(f"  profile {profile}: {settings}")
@@ -274,6 +280,16 @@ def _select(report: Report, names: Sequence[str]):
 
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip("_") or "row"
+
+
+def _row_named(report, table, name: str) -> str:
+    """The row `name` names: its own name, or its export folder's (`_slug`)."""
+    for row in table.rows:
+        if name in (row.name, _slug(row.name)):
+            return row.name
+    names = "; ".join(repr(row.name) for row in table.rows)
+    raise UsageError(f"unknown row {name!r} of {report.id}/{table.name}; choose from: {names} "
+                     f"(`list {report.id}` shows them)")
 
 
 def _check_overrides(report, table, options) -> None:
@@ -301,10 +317,11 @@ def export_command(args, load, report_ids, prog) -> int:
     (table,) = _select(report, [args.table])
     _check_overrides(report, table, options)
     _start_distribution(args)
-    dest = args.dest or Path(options.out) / report.id / "export" / table.name / _slug(args.row)
-    labels = export_row(report, table.name, args.row, dest, options)
+    row = _row_named(report, table, args.row)
+    dest = args.dest or Path(options.out) / report.id / "export" / table.name / _slug(row)
+    labels = export_row(report, table.name, row, dest, options)
     metrics = ", ".join(f"{k}={v:.4g}" for k, v in labels["metrics"].items() if v is not None)
-    print(f"exported {report.id}/{table.name}/{args.row} (trial {labels['trial']}, {metrics}) to {dest}/")
+    print(f"exported {report.id}/{table.name}/{row} (trial {labels['trial']}, {metrics}) to {dest}/")
     print(f"  {dest}/model.keras, {dest}/saved_model/ (serve signature), {dest}/labels.json")
     return 0
 
@@ -453,7 +470,10 @@ def main(
         if command in plugin_commands() and command not in COMMANDS:
             return plugin_commands()[command].load()(args.rest, prog=f"{prog} {command}")
         if command == "list":
-            print(describe([load(r) for r in report_ids]))
+            if args.report is not None and args.report not in report_ids:
+                raise UsageError(f"unknown report {args.report!r}; choose from: {', '.join(report_ids)}")
+            chosen = report_ids if args.report is None else [args.report]
+            print(describe([load(r) for r in chosen], rows=args.report is not None))
             return 0
         if command == "predict":
             return predict_command(args)
