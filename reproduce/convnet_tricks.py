@@ -27,18 +27,19 @@ from reproduce.derivations_table import formula_table
 
 # ## Setup: profiles
 #
-# `learning_rate` and `momentum` are Torch7's `optim.sgd` settings (see `optimizer` below). `paper`
-# is the report's protocol with the tutorial's widths; `fast` trains narrower nets for 3 epochs at
-# a 30x larger learning rate, which is what fits ~15 minutes on 2 CPU cores (see NOTES).
+# `learning_rate` and `momentum` are Torch7's `optim.sgd` settings (see `optimizer` below). Every
+# profile trains the report's protocol (lr 0.001, batch 16, momentum 0.7) on the starter's
+# 64/64/128 network; `fast` shortens only the epochs, the trials and the training images, and
+# `smoke` (a test of the code path) also narrows the network.
 
 PROFILES = {
     "smoke": {
         "epochs": 1, "trials": 1, "n_train": 512, "n_test": 256, "batch_size": 16,
-        "learning_rate": 0.03, "maps": [4, 8], "hidden": 16, "timing_samples": 32, "timing_repeats": 1,
+        "learning_rate": 0.001, "maps": [4, 8], "hidden": 16, "timing_samples": 32, "timing_repeats": 1,
     },
     "fast": {
-        "epochs": 3, "trials": 1, "n_train": 50000, "n_test": None, "batch_size": 16,
-        "learning_rate": 0.03, "maps": [32, 32], "hidden": 128, "timing_samples": 640, "timing_repeats": 3,
+        "epochs": 2, "trials": 1, "n_train": 50000, "n_test": None, "batch_size": 16,
+        "learning_rate": 0.001, "maps": [64, 64], "hidden": 128, "timing_samples": 640, "timing_repeats": 3,
     },
     "paper": {
         "epochs": 25, "trials": 3, "n_train": 50000, "n_test": None, "batch_size": 16,
@@ -60,9 +61,9 @@ L2_LAMBDA = Choice(
     ],
     tables=("t2_2_results",),
 )
-# Shared by every row: the report's momentum 0.7; the L2 penalty's lambda; the tutorial's baseline
-# width, ninputs / 2.
-SHARED = {"momentum": 0.7, "l2_lambda": L2_LAMBDA.default.value, "mlp_hidden": 392}
+# Shared by every row: the report's momentum 0.7; the L2 penalty's lambda; the starter's baseline
+# width (2_model.lua: 1024 -> 512 Tanh -> 10).
+SHARED = {"momentum": 0.7, "l2_lambda": L2_LAMBDA.default.value, "mlp_hidden": 512}
 DAMPENING = Choice(
     "dampening",
     "momentum dampening",
@@ -74,44 +75,52 @@ DAMPENING = Choice(
 )
 UNSTATED = [L2_LAMBDA, DAMPENING]
 
+STARTER = "bigning/ds-ga-1008-a1 @ 4d5df36"
+
 NOTES = (
-    "Network (Torch7 supervised tutorial, report 2.2): conv 5x5 valid -> non-linearity -> pooling "
-    "-> [dropout] -> SubtractiveNormalization (Gaussian 7, Torch7's) twice (28 -> 24 -> 12 -> 8 -> 4), "
-    "then flatten -> dense `hidden` Tanh -> dense 10 -> softmax, cross-entropy (Torch's LogSoftMax + "
-    "ClassNLLCriterion). Widths are unstated: paper uses the tutorial's 64 maps per stage and 128 "
-    "hidden units; fast uses 32/32/128 (one epoch of 50 000 images at batch 16 took 32 s on 2 "
-    "cores at load 4, 35-50 s at load 8, against 63 s for 64/64/128 at load 4).",
-    "Baseline 'simple 2-layer NN' (the tutorial's mlp): 784 -> 392 Tanh -> 10.",
+    f"Network (the starter's 2_model.lua, {STARTER}; the Torch7 supervised tutorial's): conv 5x5 valid -> "
+    "non-linearity -> pooling -> [dropout] -> SubtractiveNormalization (Gaussian 7, across maps) twice "
+    "(32 -> 28 -> 14 -> 10 -> 5), then flatten -> dense 128 Tanh -> dense 10 -> softmax, cross-entropy (Torch's "
+    "LogSoftMax + ClassNLLCriterion); 64 and 64 maps. The smoke profile narrows it (4/8/16) to test the code path.",
+    "Baseline 'simple 2-layer NN' (2_model.lua's mlp): 1024 -> 512 Tanh -> 10.",
     "Pooling: L2 / L4 = LpPool2D(p, 2x2, stride 2, kernel='uniform'), Torch7's SpatialLPPooling; "
     "max = 2x2 stride 2; overlapping max = 3x3 stride 2, padding 1 (Torch's SpatialMaxPooling pads "
     "with -inf, so padding never wins). Dropout: rate 0.2 after the first pooling and 0.5 after the "
     "second, before the normalization. The ReLU row replaces Tanh in both convolutional stages; the "
     "classifier's hidden layer stays Tanh.",
-    "Optimizer: Torch7's optim.sgd (its dampening below), batch 16, momentum 0.7. paper: lr 0.001 "
-    "(the report's), 25 epochs (its 20-30). fast deviates: lr 0.03 for 3 epochs (at lr 0.001 the "
-    "ConvNet is still at 3.7 % test error after one epoch).",
+    "Optimizer: Torch7's optim.sgd (its dampening below) at the report's lr 0.001, batch 16, momentum 0.7, in every "
+    "profile; paper trains 25 epochs (the report's 20-30), fast 2 of them (6,250 steps against paper's 78,125): a shorter run of the same experiment, not a converged one. The starter's learningRateDecay "
+    "1e-7 (1 % over 25 epochs) is left out.",
     "L2 penalty: ElasticNet(lambda, l1_ratio=0), i.e. lambda * sum w^2 on every kernel (not the "
     "biases), added to the batch-mean loss: the report's elastic net with C = 0 (lambda below; the "
     "report never cross-validated it).",
-    "Data: the first 50 000 MNIST training images (the report's training set; its 10 000 "
-    "validation images are not used, nothing is selected on them here), standardised with their "
-    "pixel mean and std by the model's first layer (the tutorial's global normalisation); the test "
-    "set is MNIST's 10 000, evaluated after every epoch for the curves. The error reported is the "
-    "last epoch's.",
+    "Data (the starter's 1_data.lua): MNIST zero-padded to 32x32, standardised with the mean and std of the "
+    "training pixels (padded), then each image contrast-normalised as Torch's SpatialContrastiveNormalization(1, "
+    "gaussian1D(7), 1) does (SubtractiveNormalization, then DivisiveNormalization with threshold 1): all in the "
+    "model's first layers, so that it takes 28x28 pixels in [0, 1]. Training: the first 50,000 images (the "
+    "report's split; the starter trains on all 60,000; the 10,000 validation images are not used); test: MNIST's "
+    "10,000, after every epoch for the curves. The error reported is the last epoch's.",
     "Init: Torch7's default, uniform +-1/sqrt(fan_in), for every kernel (VarianceScaling(1/3, "
     "fan_in, uniform)); biases start at 0 (Torch draws them from the same uniform).",
 )
 
 # ## Data
 #
-# Models take pixels in [0, 1] (`Dataset.scaled()`, what `reproduce export` promises) and standardise
-# them in their first layer with the training pixels' mean and std, the tutorial's global
-# normalisation.
+# Models take 28x28 pixels in [0, 1] (`Dataset.scaled()`, what `reproduce export` promises) and
+# turn them into the starter's inputs in their first layers: zero padding to 32x32, the global
+# standardisation with the padded training pixels' mean and std, a contrastive normalisation.
+
+PADDING = 2  # 28 + 2 + 2 = 32, the starter's mnist.t7 32x32 images
 
 
 def pixel_stats(data):
-    """Mean and standard deviation of the training pixels of a `scaled()` data set."""
-    return float(data.x_train.mean()), float(data.x_train.std())
+    """Mean and standard deviation of the training pixels of a `scaled()` data set, zero-padded
+    by `PADDING` on each side (the starter's 32x32 images), without padding the arrays."""
+    x = data.x_train.astype("float64")
+    rows, cols = x.shape[1:3]
+    share = rows * cols / ((rows + 2 * PADDING) * (cols + 2 * PADDING))  # padded zeros add nothing to the sums
+    mean, square = share * x.mean(), share * np.square(x).mean()
+    return float(mean), float(np.sqrt(square - mean**2))
 
 
 # ## Model
@@ -154,17 +163,21 @@ def _probabilities(logits):
     return keras.layers.Activation("softmax", name="probabilities")(logits)
 
 
-def _standardize(inputs, pixels):
+def _starter_inputs(inputs, pixels):
+    """1_data.lua's preprocessing: 32x32, global standardisation, contrastive normalisation."""
     mean, std = pixels
-    return keras.layers.Normalization(mean=mean, variance=std**2, name="standardize")(inputs)
+    x = keras.layers.ZeroPadding2D(PADDING)(inputs)
+    x = keras.layers.Normalization(mean=mean, variance=std**2, name="standardize")(x)
+    x = layers.SubtractiveNormalization(kernel_size=7)(x)
+    return layers.DivisiveNormalization(kernel_size=7, threshold=1.0)(x)
 
 
 def build_convnet(config, input_shape=(28, 28, 1), classes=10, pixels=(0.0, 1.0)):
-    """Standardisation of the `pixels` (mean, std), then two stages of conv 5x5 -> non-linearity
-    -> pooling -> [dropout] -> normalization, then dense `hidden` -> Tanh -> dense `classes`
-    -> softmax."""
+    """The starter's inputs (`pixels`: the training pixels' mean and std), then two stages of conv
+    5x5 -> non-linearity -> pooling -> [dropout] -> normalization, then dense `hidden` -> Tanh ->
+    dense `classes` -> softmax."""
     inputs = keras.Input(input_shape)
-    x = _standardize(inputs, pixels)
+    x = _starter_inputs(inputs, pixels)
     for maps, rate in zip(config["maps"], DROPOUT_AFTER_POOLING):
         x = keras.layers.Conv2D(maps, 5, kernel_initializer=_torch_init(), kernel_regularizer=_penalty(config))(x)
         x = keras.layers.Activation(config["activation"])(x)
@@ -178,10 +191,10 @@ def build_convnet(config, input_shape=(28, 28, 1), classes=10, pixels=(0.0, 1.0)
 
 
 def build_two_layer_nn(config, input_shape=(28, 28, 1), classes=10, pixels=(0.0, 1.0)):
-    """The baseline: standardisation, flatten -> dense `mlp_hidden` -> Tanh -> dense `classes`
+    """The baseline: the starter's inputs, flatten -> dense `mlp_hidden` -> Tanh -> dense `classes`
     -> softmax."""
     inputs = keras.Input(input_shape)
-    x = keras.layers.Flatten()(_standardize(inputs, pixels))
+    x = keras.layers.Flatten()(_starter_inputs(inputs, pixels))
     x = keras.layers.Activation("tanh")(_dense(config["mlp_hidden"], config)(x))
     return keras.Model(inputs, _probabilities(_dense(classes, config)(x)))
 
@@ -308,9 +321,9 @@ t2_2 = Table(
     + (
         "The report's differences between ConvNets (0.51-0.94 %) are a few dozen test images; one "
         "run per row (fast) cannot resolve them, so read the ranking claims with the spread in mind.",
-        "In fast (3 epochs) the dropout rows are the least converged (their training accuracy, "
-        "counted with dropout on, is still climbing): the claims about dropout need the paper "
-        "profile's 25 epochs.",
+        "fast's 2 epochs at the report's lr 0.001 stop every network early in its training (the "
+        "curves are still falling): its cells are an early point of the same runs, and the "
+        "ranking claims need the paper profile's 25 epochs.",
         "Figures: t2_2_results_activation_* (Tanh vs ReLU, Figs. 2.1-2.2) and "
         "t2_2_results_pooling_* (L2, L4, max, overlapping max, Figs. 2.3-2.4), training accuracy "
         "(Keras's running mean over the epoch, with dropout on, as the tutorial's confusion matrix "
@@ -413,10 +426,10 @@ REPORT = Report(
     unstated=UNSTATED,
     protocol=(
         "The course: NYU DS-GA 1008 (spring 2016) Assignment 1 sample code, adapted from Clement Farabet's Torch7 "
-        "tutorial (bigning/ds-ga-1008-a1 @ 4d5df36, whose first three commits are the starter: 1_data.lua, "
-        "2_model.lua, 3_train.lua).",
-        "Followed in part: paper has the starter's 64/64/128 widths with the report's lr 0.001, batch 16 and "
-        "momentum 0.7; not yet the starter's 32x32 padded inputs and input normalisation, and fast trains at lr 0.03.",
+        f"tutorial ({STARTER}, whose first three commits are the starter: 1_data.lua, 2_model.lua, 4_train.lua).",
+        "Followed: the starter's 32x32 padded inputs and their normalisation (1_data.lua), its 64/64/128 ConvNet and "
+        "1024-512-10 baseline (2_model.lua) and optim.sgd's dampened momentum (4_train.lua), at the report's lr "
+        "0.001, batch 16 and momentum 0.7 in every profile.",
     ),
 )
 

@@ -1,12 +1,13 @@
-"""Report `convnet_tricks`: the Torch7 tutorial network per row, the overlapping max pooling, the
-Torch-style momentum, the timing trial and the derivations table."""
+"""Report `convnet_tricks` on the course starter: its inputs (32x32, standardised, contrast-normalised),
+the Torch7 tutorial network per row, the overlapping max pooling, the Torch-style momentum, the
+timing trial and the derivations table."""
 
 import keras
 import numpy as np
 import pytest
 
 from kerasdl.data import Dataset
-from kerasdl.layers import LpPool2D, OverlappingMaxPool2D, SubtractiveNormalization
+from kerasdl.layers import DivisiveNormalization, LpPool2D, OverlappingMaxPool2D, SubtractiveNormalization
 from kerasdl.runner import Row, RunOptions, Trial, run_table
 from reproduce import convnet_tricks as ct
 
@@ -33,7 +34,7 @@ def test_convnet_row_layer_sequence_and_shapes(row):
     pool_class, p = POOLING_KIND[config["pooling"]]
     model = ct.build_model(config, (28, 28, 1), 10)
     body = _body(model)
-    expected = [("standardize", None)]
+    expected = [("pad", 2), ("standardize", None), ("norm", 7), ("divide", 1.0)]
     for maps, rate in zip(config["maps"], ct.DROPOUT_AFTER_POOLING):
         expected += [("conv", maps), ("act", config["activation"]), ("pool", p)]
         if config["dropout"]:
@@ -53,6 +54,11 @@ def test_convnet_row_layer_sequence_and_shapes(row):
             return ("dropout", layer.rate)
         if isinstance(layer, SubtractiveNormalization):
             return ("norm", layer.kernel_size)
+        if isinstance(layer, DivisiveNormalization):
+            assert layer.kernel_size == 7
+            return ("divide", layer.threshold)
+        if isinstance(layer, keras.layers.ZeroPadding2D):
+            return ("pad", layer.padding[0][0])
         if isinstance(layer, keras.layers.Normalization):
             return ("standardize", None)
         if isinstance(layer, keras.layers.Flatten):
@@ -63,7 +69,8 @@ def test_convnet_row_layer_sequence_and_shapes(row):
 
     assert [describe(layer) for layer in body] == expected
     assert model(np.zeros((3, 28, 28, 1), "float32")).shape == (3, 10)
-    assert [layer.output.shape[1:3] for layer in body if isinstance(layer, pool_class)] == [(12, 12), (4, 4)]
+    # The starter's sizes: 32 -> 28 -> 14 -> 10 -> 5.
+    assert [layer.output.shape[1:3] for layer in body if isinstance(layer, pool_class)] == [(14, 14), (5, 5)]
     if config["pooling"] in ("l2", "l4"):
         assert all(layer.kernel == "uniform" and layer.pool_size == 2 and layer.strides == 2
                    for layer in body if isinstance(layer, LpPool2D))
@@ -72,8 +79,10 @@ def test_convnet_row_layer_sequence_and_shapes(row):
 def test_baseline_is_one_hidden_tanh_layer():
     body = _body(ct.build_model(_config(ct.t2_2.row(ct.BASELINE))))
     names = [type(layer).__name__ for layer in body]
-    assert names == ["Normalization", "Flatten", "Dense", "Activation", "Dense", "Activation"]
-    assert body[2].units == ct.SHARED["mlp_hidden"] and body[3].activation.__name__ == "tanh"
+    assert names == ["ZeroPadding2D", "Normalization", "SubtractiveNormalization", "DivisiveNormalization",
+                     "Flatten", "Dense", "Activation", "Dense", "Activation"]
+    assert body[4].output.shape == (None, 1024)
+    assert body[5].units == ct.SHARED["mlp_hidden"] == 512 and body[6].activation.__name__ == "tanh"
     assert body[-1].output.shape == (None, 10)
 
 
@@ -97,11 +106,20 @@ def _dataset(n=40, seed=0):
     return Dataset(x, y, x[:8], y[:8], source="generated", name="mnist")
 
 
-def test_first_layer_standardizes_the_training_pixels():
+def test_the_padded_training_pixels_are_standardized():
     data = _dataset().scaled()
     model = ct.compiled_model({**SMALL, **ct.t2_2.row("L2 pooling + Tanh").config}, data)
-    standardized = np.asarray(model.get_layer("standardize")(data.x_train))
+    padded = np.pad(data.x_train, ((0, 0), (2, 2), (2, 2), (0, 0)))
+    assert ct.pixel_stats(data) == pytest.approx((padded.mean(), padded.std()), rel=1e-6)
+    standardized = np.asarray(model.get_layer("standardize")(padded))
     assert abs(standardized.mean()) < 1e-4 and standardized.std() == pytest.approx(1.0, abs=1e-4)
+
+
+def test_every_profile_keeps_the_reports_optimizer_and_the_starters_widths_but_smoke():
+    for name, profile in ct.PROFILES.items():
+        assert (profile["learning_rate"], profile["batch_size"]) == (0.001, 16), name
+    assert ct.SHARED["momentum"] == 0.7
+    assert all((ct.PROFILES[p]["maps"], ct.PROFILES[p]["hidden"]) == ([64, 64], 128) for p in ("fast", "paper"))
 
 
 def test_model_with_overlapping_pooling_survives_a_keras_file(tmp_path):
