@@ -437,3 +437,18 @@ def test_compare_shows_a_timing_conclusion_but_never_counts_it(tmp_path):
     assert timing["claim"] == claim and timing["changed"]
     assert comparison.status == 0 and not comparison.differences()
     assert f"conclusion [CHANGES, timing: not counted] {claim}" in comparison.format()
+
+
+def test_report_writes_only_into_a_results_folder(results, copy, capsys, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html>someone's page</html>")
+    assert reproduce_main(["report", "--out", str(site)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "holds no kerasdl table or search" in line
+    assert (site / "index.html").read_text() == "<html>someone's page</html>" and not (site / "REPORT.md").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert reproduce_main(["report", "--out", str(empty)]) == 0  # a new page, "no table yet"
+    assert reproduce_main(["report", "--out", str(empty)]) == 0  # and again: only its own page is there
+    assert reproduce_main(["report", "--out", str(copy())]) == 0

@@ -56,3 +56,10 @@ def test_collect_of_an_incomplete_table_says_so(tmp_path, capsys):
 def test_bad_shard(value, capsys):
     assert reproduce_main([*RUN, "--shard", value]) == 2
     assert "K/N" in capsys.readouterr().err
+
+
+def test_collect_where_no_trials_are_stored_gives_one_line_and_writes_nothing(tmp_path, capsys):
+    assert reproduce_main(["collect", *RUN, "--out", str(tmp_path)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "no stored trials of scratch_mlp" in line and str(tmp_path) in line
+    assert list(tmp_path.iterdir()) == []

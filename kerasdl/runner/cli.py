@@ -342,11 +342,30 @@ def report_command(args, prog) -> int:
     """`report`: the page of --out's tables; prints its path."""
     from kerasdl.runner.report import write_report
 
+    _check_results_folder(Path(args.out))
     written = write_report(args.out, reference=args.reference, sensitivity=args.sensitivity)
     for line in written.warnings:
         print(f"{prog} report: {line}", file=sys.stderr)
     print(written.html)
     return 0
+
+
+def _check_results_folder(folder: Path) -> None:
+    """`report` writes index.html and REPORT.md only where they belong: a folder of kerasdl tables
+    or searches, an empty one, or one holding only a page kerasdl wrote."""
+    from kerasdl.runner.report import load_searches, load_tables
+
+    files = {p.name for p in folder.iterdir()}
+    page = folder / "index.html"
+    ours = page.is_file() and '<meta name="generator" content="kerasdl">' in page.read_text(errors="replace")[:4000]
+    if not files or (ours and files <= {"index.html", "REPORT.md"}):
+        return
+    if load_tables(folder)[0] or load_searches(folder)[0]:
+        return
+    raise UsageError(
+        f"{folder} holds no kerasdl table or search: report writes index.html and REPORT.md only into a results "
+        "folder (--out of reproduce or tuning), an empty one, or one with only its own page"
+    )
 
 
 def _refresh_report(out, prog) -> None:
@@ -371,6 +390,12 @@ def run_command(args, load, report_ids, prog) -> int:
     tables = [(report, table) for report in reports for table in _select(report, args.tables)]
     for report, table in tables:
         _check_overrides(report, table, options)
+    if collect:
+        for report in reports:
+            trials = Path(options.out) / report.id / "trials"
+            if not trials.is_dir() or not any(trials.glob("*.json")):
+                raise UsageError(f"no stored trials of {report.id} under {options.out} ({trials}): collect only "
+                                 "summarizes trials that a run (reproduce, --shard, workers) stored there")
     _start_distribution(args)
     _catch_sigterm()
     incomplete, failed = 0, []
