@@ -269,3 +269,21 @@ def test_outputs_take_the_umasks_mode(tmp_path, umask):
     files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".json", ".md", ".html", ".csv")]
     assert any("trials" in p.parts for p in files) and written[0] in files
     assert {p.stat().st_mode & 0o777 for p in files} == {0o666 & ~umask}
+
+
+def test_records_keep_their_numeric_environment_and_a_mixed_table_says_so(tmp_path):
+    from kerasdl.runner.environment import numeric_environment
+
+    report = toy_report()
+    options = RunOptions("smoke", out=tmp_path, quiet=True)
+    summary = run_table(report, report.tables[0], options, echo=None)
+    records = sorted((tmp_path / "toy" / "trials").glob("*.json"))
+    assert all(json.loads(p.read_text())["environment"] == numeric_environment() for p in records)
+    assert not [n for n in summary["notes"] if "numeric environments" in n]
+    # One record made elsewhere (another CPU): resuming reuses it, and the table says so.
+    record = json.loads(records[0].read_text())
+    record["environment"] = {**record["environment"], "cpu": "Other CPU", "vector_width": "avx2"}
+    records[0].write_text(json.dumps(record))
+    summary = run_table(report, report.tables[0], options, echo=None)
+    (note,) = [n for n in summary["notes"] if "numeric environments" in n]
+    assert "1 on Other CPU (avx2)" in note and f"{len(records) - 1} on " in note

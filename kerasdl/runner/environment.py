@@ -51,6 +51,43 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def cpu_vector_width() -> str:
+    """The widest vector instructions the CPU offers (`avx512`, `avx2`, `avx`, or `none`), from
+    Linux's /proc/cpuinfo flags; `unknown` elsewhere. Two CPUs of one model name may differ here
+    (an AMD EPYC with AVX2 only, another with AVX-512), and with it TensorFlow's kernels."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "unknown"
+    flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), None)
+    if flags is None:
+        return "unknown"
+    return next((name for name, flag in (("avx512", "avx512f"), ("avx2", "avx2"), ("avx", "avx")) if flag in flags), "none")
+
+
+@lru_cache(maxsize=1)
+def numeric_environment() -> dict:
+    """What a trial's float round-off depends on beyond its identity: the CPU (model and vector
+    width), TensorFlow's oneDNN path, the TensorFlow version and the GPUs. Two machines that agree
+    here give the same numbers for the same trial identity; two that differ may not (float32
+    round-off from the first epoch, which can move a run that barely trains either way)."""
+    return {
+        "cpu": cpu_model(),
+        "vector_width": cpu_vector_width(),
+        "onednn": onednn_enabled(),
+        "tensorflow": tf.__version__,
+        "gpus": gpus(),
+    }
+
+
+def describe_numeric(environment: dict) -> str:
+    """`numeric_environment()` in a few words: "AMD EPYC (avx512), oneDNN on, TensorFlow 2.21.0"."""
+    gpus_text = f", GPU {', '.join(environment['gpus'])}" if environment.get("gpus") else ""
+    onednn = "on" if environment.get("onednn") else "off"
+    return (f"{environment.get('cpu')} ({environment.get('vector_width')}), oneDNN {onednn}, "
+            f"TensorFlow {environment.get('tensorflow')}{gpus_text}")
+
+
 def cpu_cores() -> int:
     """The CPU cores this process may run on."""
     try:

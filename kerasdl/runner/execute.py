@@ -24,6 +24,7 @@ import tensorflow as tf
 import kerasdl
 from kerasdl import data as kdata
 from kerasdl.runner import distribute
+from kerasdl.runner.environment import numeric_environment
 from kerasdl.runner.control import STOP, TrialFailed, check_stop  # noqa: F401 (the CLI and fit import STOP, check_stop from here)
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.parallel import run_parallel
@@ -317,6 +318,9 @@ def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dic
         "extra": dict(result.extra),
         "elapsed_s": elapsed,
         "model": None,
+        # Not part of the identity (the published records match what the code plans on any CPU),
+        # but what the same identity's numbers may differ by: `summary` says when a table mixes them.
+        "environment": numeric_environment(),
     }
     if result.model is not None:
         record["model"] = store.put_model(identity, result.model).name

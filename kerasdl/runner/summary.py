@@ -17,6 +17,7 @@ import numpy as np
 from kerasdl import data as kdata
 from kerasdl.unstated import value_text
 from kerasdl.runner import verdict as verdicts
+from kerasdl.runner.environment import describe_numeric, numeric_environment
 from kerasdl.runner.execute import TablePlan, data_signature
 
 
@@ -59,6 +60,22 @@ def fewer_trials(run: int, asked: int, profile: str) -> str:
     if run >= asked:
         return ""
     return f"{run} of the {asked} trials per row that the {profile} profile asks for (run with `--trials {run}`)"
+
+
+def _environment_note(records: Sequence[tuple]) -> list[str]:
+    """A note where the table's trials ran in another numeric environment than this process's, or
+    in several (records written before environments were stored are not counted)."""
+    environments = {}
+    for _, record in records:
+        if record is not None and record.get("environment"):
+            key = describe_numeric(record["environment"])
+            environments[key] = environments.get(key, 0) + 1
+    here = describe_numeric(numeric_environment())
+    if not environments or set(environments) == {here}:
+        return []
+    counts = "; ".join(f"{n} on {where}" for where, n in sorted(environments.items(), key=lambda kv: -kv[1]))
+    return [f"Trials from other numeric environments than this run's ({here}): {counts}. The same trial identity "
+            "gives the same numbers within one environment; across them, float round-off may differ."]
 
 
 def _trials_note(plan: TablePlan) -> list[str]:
@@ -143,7 +160,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "paper_comparable": paper_comparable,
         "paper_decimals": paper_decimals,
         "paper_truncated": table.paper_truncated,
-        "notes": _trials_note(plan) + _set_choices_note(plan) + list(table.notes),
+        "notes": _trials_note(plan) + _set_choices_note(plan) + _environment_note(records) + list(table.notes),
         "errata": list(table.errata),
         "data": signature,
         # The folder given with --data-dir (None: $KERASDL_DATA_DIR, then tfds): figure makers
