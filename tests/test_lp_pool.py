@@ -248,3 +248,15 @@ class TestLpPool2DCorrectness:
         layer = LpPool2D(p=p, kernel="gaussian", dtype="float64")
         analytic, numeric = tf.test.compute_gradient(layer, [tf.constant(x)])
         np.testing.assert_allclose(analytic[0], numeric[0], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("p", [-1, 1, 2, 4])
+def test_a_half_precision_policy_pools_in_float32(p):
+    # Keras's layer-test harness runs a mixed_float16 pass; p=-1's zero windows sum epsilon^-1.
+    x = np.abs(np.random.default_rng(0).normal(size=(2, 8, 8, 3))).astype("float32")
+    x[0, :4, :4] = 0.0
+    layer = LpPool2D(p=p, pool_size=3, strides=2, dtype="mixed_float16")
+    y = layer(x.astype("float16"))
+    assert keras.backend.standardize_dtype(y.dtype) == "float16"
+    reference = np.asarray(LpPool2D(p=p, pool_size=3, strides=2)(x.astype("float16").astype("float32")))
+    np.testing.assert_allclose(np.asarray(y).astype("float32"), reference, rtol=2e-3, atol=1e-6)

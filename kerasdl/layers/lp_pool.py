@@ -81,7 +81,9 @@ class LpPool2D(keras.layers.Layer):
       epsilon=1e-6, p >= -6), else the constructor raises.
 
     As with any direct evaluation, `|I|^p` must stay within the dtype's range: at p=64 in
-    float32, inputs above about 4 overflow.
+    float32, inputs above about 4 overflow. Under a float16 or bfloat16 policy
+    (`keras.mixed_precision`) the pooling is computed in float32 and its output cast back, so the
+    limits above are float32's.
 
     Args:
         p: the exponent: a non-zero number or `float("inf")`.
@@ -137,11 +139,14 @@ class LpPool2D(keras.layers.Layer):
         self.padding = check_choice("padding", padding, ("same", "valid"))
         self.epsilon = check_positive("epsilon", epsilon)
         self.data_format = check_data_format(data_format)
-        finfo = ml_dtypes.finfo(self.compute_dtype)
+        # Half-precision policies (keras.mixed_precision) pool in float32: |I|^p and the window
+        # sums leave float16's range for most p (p=-1 at epsilon 1e-6 sums 1e6), and cast back.
+        self._math_dtype = "float32" if self.compute_dtype in ("float16", "bfloat16") else self.compute_dtype
+        finfo = ml_dtypes.finfo(self._math_dtype)
         log_zero_window = 2 * math.log(self.pool_size) + self.p * math.log(self.epsilon)
         if self.p < 0 and log_zero_window > math.log(float(finfo.max)):
             raise ValueError(
-                f"`epsilon` {epsilon!r} is too small for p={p!r} in {self.compute_dtype}: "
+                f"`epsilon` {epsilon!r} is too small for p={p!r} in {self._math_dtype}: "
                 f"a window of zeros sums pool_size^2 * epsilon^p, which overflows"
             )
         if math.isfinite(self.p) and self.p >= 1:
@@ -167,14 +172,14 @@ class LpPool2D(keras.layers.Layer):
         self.input_spec = keras.layers.InputSpec(ndim=4, axes={self._channel_axis: channels})
 
     def call(self, inputs):
-        pooled = self._pool(to_channels_last(inputs, self.data_format))
-        return from_channels_last(pooled, self.data_format)
+        pooled = self._pool(ops.cast(to_channels_last(inputs, self.data_format), self._math_dtype))
+        return ops.cast(from_channels_last(pooled, self.data_format), self.compute_dtype)
 
     def _pool(self, inputs):
         """Lp pooling of channels-last `inputs` (see `kerasdl.layers.layout`)."""
         if self.p == math.inf:
             return ops.max_pool(inputs, self.pool_size, self.strides, self.padding, "channels_last")
-        window = ops.convert_to_tensor(self._window, dtype=self.compute_dtype)
+        window = ops.convert_to_tensor(self._window, dtype=self._math_dtype)
         if self.p >= 1 and keras.backend.backend() == "tensorflow":
             return self._pool_with_written_gradient(inputs, window)
         total = ops.depthwise_conv(
