@@ -222,3 +222,12 @@ def test_tensorboard_logs_hold_every_trials_hparams(fake_data, tmp_path):
 
     args = parser().parse_args(["q4_hidden", "--workers", "2", "--tensorboard", str(logs)])
     assert _child_args(args)[-2:] == ["--tensorboard", str(logs)]
+
+
+def test_the_printed_command_keeps_the_searchs_profile_and_data_folder():
+    search = SEARCHES["q5_cnn"]
+    values = dict(search.report_choice)
+    command = search.apply_command(values, "fast", "/data/my folder")
+    assert command.startswith("python -m reproduce classifiers q5_cnn_mnist --set ")
+    assert command.endswith("--profile fast --data-dir '/data/my folder'")
+    assert "--profile" not in search.apply_command(values)

@@ -42,7 +42,7 @@ def _tuned(values: Mapping[str, Any], names) -> dict:
     return {name: values.get(name) for name in names}
 
 
-def summarize(search, trials: list[dict], **fields) -> dict:
+def summarize(search, trials: list[dict], data_dir: str | None = None, **fields) -> dict:
     """The JSON summary of `search` (a `tuning.searches.Search`) from its `read_trials`.
 
     The best trial is the one with the highest validation accuracy (KerasTuner's score: the best
@@ -71,7 +71,7 @@ def summarize(search, trials: list[dict], **fields) -> dict:
         "report_choice": dict(search.report_choice),
         "best": entry(best),
         "report_choice_trial": entry(report_best),
-        "apply": search.apply_command(entry(best)["values"]) if best else None,
+        "apply": search.apply_command(entry(best)["values"], fields.get("profile"), data_dir) if best else None,
         "trials": trials,
         "workers": {k: sorted(v) for k, v in sorted(workers.items())},
         **fields,

@@ -170,6 +170,7 @@ def run_search(
     summary = results.summarize(
         search,
         trials_done,
+        data_dir=data_dir,
         tuner=tuner,
         profile=profile,
         max_trials=None if tuner == "hyperband" else trials,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shlex
 from typing import Any, Mapping
 
 import keras_tuner as kt
@@ -101,10 +102,12 @@ class Search:
     def size(self) -> int:
         return math.prod(len(p.values) for p in self.space().space)
 
-    def apply_command(self, values: Mapping[str, Any]) -> str:
-        """The command that runs the search's table with `values` instead of the report's."""
+    def apply_command(self, values: Mapping[str, Any], profile: str | None = None, data_dir: str | None = None) -> str:
+        """The command that runs the search's table with `values` instead of the report's, at the
+        search's profile and with its data folder."""
         flags = " ".join(f"--set {k}={v}" for k, v in values.items())
-        return f"python -m reproduce classifiers {self.table.name} {flags}"
+        where = (f" --profile {profile}" if profile else "") + (f" --data-dir {shlex.quote(data_dir)}" if data_dir else "")
+        return f"python -m reproduce classifiers {self.table.name} {flags}{where}"
 
 
 # Per profile: epochs, training-set limit and default trial count of the searches; "*" for every
