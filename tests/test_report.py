@@ -452,3 +452,20 @@ def test_report_writes_only_into_a_results_folder(results, copy, capsys, tmp_pat
     assert reproduce_main(["report", "--out", str(empty)]) == 0  # a new page, "no table yet"
     assert reproduce_main(["report", "--out", str(empty)]) == 0  # and again: only its own page is there
     assert reproduce_main(["report", "--out", str(copy())]) == 0
+
+
+def test_two_profiles_in_one_folder_are_summed_apart_and_smoke_is_marked(copy):
+    folder = copy("mixed")
+    fast = folder / "elsewhere" / "toy" / "alpha.json"
+    fast.parent.mkdir(parents=True)
+    shutil.copy(folder / "toy" / "alpha.json", fast)
+    _edit(fast, lambda doc: doc.update(profile="fast"))
+    _, md = write_report(folder)
+    text = md.read_text()
+    summary = text[text.index("## Summary"):].split("\n\n")[1].splitlines()
+    toy = [line for line in summary if line.startswith("| toy |")]
+    assert len(toy) == 2 and any("| fast |" in line for line in toy)
+    assert any("smoke: a test of the code path, not a reproduction" in line for line in toy)
+    totals = [line for line in summary if line.startswith("| all")]
+    assert [line.split(" | ")[0] for line in totals] == ["| all (smoke)", "| all (fast)"]
+    assert "| all (fast) | 1 |" in text and "| all (smoke) | 2 |" in text

@@ -586,27 +586,36 @@ def _fraction(a: int, b: int) -> str:
     return f"{a} / {b}"
 
 
+# A profile whose numbers test the code path only: the page says so beside its rows.
+NOT_A_REPRODUCTION = {"smoke": "smoke: a test of the code path, not a reproduction"}
+
+
 def _summary_rows(views: list[dict], with_reference: bool) -> tuple[list[dict], dict]:
-    reports: dict[str, list[dict]] = {}
+    """One summary row per report and profile, and the totals: `tables` over the folder and one
+    `all` row per profile (`rows`), never adding one profile's cells to another's."""
+    groups: dict[tuple[str, str], list[dict]] = {}
     for view in views:
-        reports.setdefault(view["report"], []).append(view)
-    rows, total = [], {"tables": 0, "consistent": 0, "compared": 0, "holding": 0, "stated": 0, "errata": 0, "ref_c": 0, "ref_n": 0}
-    for report, group in reports.items():
-        totals = verdicts.aggregate([v["_summary"] for v in group])
-        cells, held = totals["verdicts"], totals["conclusions_holding"]
+        groups.setdefault((view["report"], view["profile"]), []).append(view)
+    profiles = list(dict.fromkeys(profile for _, profile in groups))
+    blank = {"tables": 0, "consistent": 0, "compared": 0, "holding": 0, "stated": 0, "errata": 0, "ref_c": 0, "ref_n": 0}
+    totals = {profile: dict(blank) for profile in profiles}
+    rows = []
+    for (report, profile), group in groups.items():
+        counted = verdicts.aggregate([v["_summary"] for v in group])
+        cells, held = counted["verdicts"], counted["conclusions_holding"]
         errata = sum(len(v["errata"]) for v in group)
-        profiles = [p for p in dict.fromkeys(v["profile"] for v in group)]
         row = {
             "report": report,
             "anchor": "r-" + "".join(c if c.isalnum() else "_" for c in report),
-            "tables": [{"name": v["table"] + (f" ({v['profile']})" if len(profiles) > 1 else ""), "anchor": v["anchor"]} for v in group],
-            "profiles": ", ".join(profiles),
+            "tables": [{"name": v["table"] + (f" ({profile})" if len(profiles) > 1 else ""), "anchor": v["anchor"]} for v in group],
+            "profiles": NOT_A_REPRODUCTION.get(profile, profile),
             "cells": _fraction(cells["consistent"], cells["compared"]),
             "out": ", ".join(f"{cells[k]} {k}" for k in verdicts.COMPARED[1:] + ("not run",) if cells.get(k)),
             "conclusions": _fraction(held["holding"], held["stated"]),
             "undecided": held.get("undecided", 0),
             "errata": errata,
         }
+        total = totals[profile]
         total["tables"] += len(group)
         total["consistent"] += cells["consistent"]
         total["compared"] += cells["compared"]
@@ -621,14 +630,21 @@ def _summary_rows(views: list[dict], with_reference: bool) -> tuple[list[dict], 
             total["ref_c"] += c
             total["ref_n"] += n
         rows.append(row)
-    totals_row = {
-        "tables": total["tables"],
-        "cells": _fraction(total["consistent"], total["compared"]),
-        "conclusions": _fraction(total["holding"], total["stated"]),
-        "errata": total["errata"],
-        "reference": _fraction(total["ref_c"], total["ref_n"]),
-    }
-    return rows, totals_row
+    total_rows = [
+        {
+            "label": "all" if len(profiles) == 1 else f"all ({profile})",
+            "tables": total["tables"],
+            "cells": _fraction(total["consistent"], total["compared"]),
+            "conclusions": _fraction(total["holding"], total["stated"]),
+            "errata": total["errata"],
+            "reference": _fraction(total["ref_c"], total["ref_n"]),
+        }
+        for profile, total in totals.items()
+    ]
+    if not total_rows:  # no table yet
+        total_rows = [{"label": "all", "tables": 0, "cells": _fraction(0, 0), "conclusions": _fraction(0, 0),
+                       "errata": 0, "reference": _fraction(0, 0)}]
+    return rows, {"tables": sum(t["tables"] for t in total_rows), "rows": total_rows}
 
 
 def dot_plot(report: str, loaded: list[Loaded]) -> str | None:
