@@ -4,7 +4,7 @@ generated arrays of SVHN's shapes (32x32x3 uint8), since few machines hold SVHN 
     python -m benchmarks alt_softmax_paper [--quick] [--repeats N]
 
 Each distinct row configuration of the report's tables is built and compiled as its trials build
-it (`reproduce.alt_softmax.build_model`, `loss_of`, `learning_rate`) and fed as they are fed
+it (`reproduce.alt_softmax.compiled_model`, `learning_rate`) and fed as they are fed
 (`kerasdl.data.shuffled_batches`, batch 256, through `kerasdl.runner.fit`'s compiled steps); the
 median seconds of a training step and of a test batch, after a warm-up epoch, give one trial's
 time at the template's length (60 epochs of train + extra, or of train alone where the row says
@@ -52,9 +52,7 @@ def time_row(config, steps, repeats):
     y = rng.integers(0, 10, steps * BATCH).astype("int64")
     keras.utils.set_random_seed(0)
     _, rate = alt_softmax.learning_rate(config, steps)
-    model = alt_softmax.build_model(config, (32, 32, 3), 10)
-    model.compile(optimizer=keras.optimizers.Adam(rate, epsilon=1e-8), loss=alt_softmax.loss_of(config),
-                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    model = alt_softmax.compiled_model(config, rate, (32, 32, 3))
     steps_per_call(model, steps)
     timer = common.epoch_timer()
     model.fit(shuffled_batches(x, y, BATCH, seed=0), epochs=1 + repeats, verbose=0, callbacks=[timer])

@@ -198,6 +198,17 @@ def learning_rate(config, steps_per_epoch):
     )
 
 
+def compiled_model(config, rate, input_shape, classes=10):
+    """The row's model, compiled as the template trains it: Adam (TF1's epsilon) at `rate`."""
+    model = build_model(config, input_shape, classes)
+    model.compile(
+        optimizer=keras.optimizers.Adam(rate, epsilon=1e-8),
+        loss=loss_of(config),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+    )
+    return model
+
+
 def run(trial):
     config, data, batch = trial.config, trial.data, trial.config["batch_size"]
     x, y = training_set(trial)
@@ -206,12 +217,7 @@ def run(trial):
     full = len(data.y_test) // batch * batch
     test = (kdata.to_float(data.x_test[:full]), data.y_test[:full])
     epochs, rate = learning_rate(config, len(y) // batch)
-    model = build_model(config, data.image_shape, data.num_classes)
-    model.compile(
-        optimizer=keras.optimizers.Adam(rate, epsilon=1e-8),
-        loss=loss_of(config),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
-    )
+    model = compiled_model(config, rate, data.image_shape, data.num_classes)
     history, diverged = fit(trial, model, train, None, validation_data=test, epochs=epochs,
                             validation_batch_size=batch)
     accuracy = history.get("val_accuracy") or [float("nan")]

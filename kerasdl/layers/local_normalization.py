@@ -44,13 +44,15 @@ class _LocalNormalization(keras.layers.Layer):
         maps = ops.conv(maps, horizontal, padding="same", data_format="channels_last")
         return ops.conv(maps, vertical, padding="same", data_format="channels_last")
 
-    def _local_mean(self, inputs):
-        """The Gaussian local mean of `inputs` over all maps, border-corrected, one channel last."""
+    def _window(self, values):
+        """`(G * mean_maps(values), G * 1)`: the Gaussian window over the mean of `values` across
+        all maps, and over a map of ones (the border correction: 1 in the interior), each with one
+        channel, last."""
         # The mean over the maps has one channel: moving that axis last is a reshape.
-        mean = ops.expand_dims(ops.mean(inputs, axis=self._channel_axis), -1)
+        mean = ops.expand_dims(ops.mean(values, axis=self._channel_axis), -1)
         # With static sizes this is a constant subgraph: Grappler folds it once per traced size.
         ones = ops.ones((1,) + tuple(ops.shape(mean)[1:]), dtype=mean.dtype)
-        return self._smooth(mean) / self._smooth(ones)
+        return self._smooth(mean), self._smooth(ones)
 
     def _over_maps(self, statistic):
         """A one-channel, channels-last `statistic` broadcastable over the input's maps."""
@@ -105,7 +107,8 @@ class SubtractiveNormalization(_LocalNormalization):
     """
 
     def call(self, inputs):
-        return inputs - self._over_maps(self._local_mean(inputs))
+        mean, border = self._window(inputs)
+        return inputs - self._over_maps(mean / border)
 
 
 @keras.saving.register_keras_serializable(package="kerasdl")
@@ -159,10 +162,9 @@ class DivisiveNormalization(_LocalNormalization):
         self.thresval = self.threshold if thresval is None else check_positive("thresval", thresval)
 
     def call(self, inputs):
-        square = ops.expand_dims(ops.mean(ops.square(inputs), axis=self._channel_axis), -1)
-        ones = ops.ones((1,) + tuple(ops.shape(square)[1:]), dtype=square.dtype)
+        square, border = self._window(ops.square(inputs))
         maps = ops.shape(inputs)[self._channel_axis]
-        std = ops.sqrt(ops.maximum(maps * self._smooth(square), self._FLOOR)) / self._smooth(ones)
+        std = ops.sqrt(ops.maximum(maps * square, self._FLOOR)) / border
         std = ops.where(std > self.threshold, std, self.thresval)
         return inputs / self._over_maps(std)
 

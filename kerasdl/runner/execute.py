@@ -150,14 +150,14 @@ def check_overrides(report: Report, table: Table, profile: str, overrides: Mappi
     choice of the report reads), or gives a setting with declared `choices`, or an unstated
     choice, a value outside them."""
     unstated = {choice.key: choice.values for choice in report.choices_of(table)}
-    known = set(report.settings(table, profile)).union(*(row.config for row in table.rows), unstated)
+    settings = report.settings(table, profile)
+    known = set(settings).union(*(row.config for row in table.rows), unstated)
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ValueError(
             f"unknown setting(s) {', '.join(unknown)} for {report.id}/{table.name}; "
             f"choose from: {', '.join(sorted(known))}"
         )
-    settings = report.settings(table, profile)
     for key, value in overrides.items():
         allowed = table.choices.get(key, unstated.get(key))
         if allowed is not None:
