@@ -25,7 +25,7 @@ import numpy as np
 
 from kerasdl import callbacks, initializers, losses, unstated
 from kerasdl import data as kdata
-from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import beats
 from reproduce.derivations_table import formula_table
 
@@ -363,6 +363,7 @@ def _binary_table(name, title, loss, search, linear, two_layer, conclusion, note
         ],
         run=run,
         data="mnist",
+        proportions={"test_accuracy_pct": PERCENT_OF_TEST},
         config={**SOLVER_TRAINING, "task": "mnist_3_vs_5", "loss": loss, "hidden": 1000},
         # The stand-in task is 1/5 of MNIST: ten epochs cost what two of q4's do.
         profiles={"fast": {"epochs": 10}},
@@ -415,6 +416,7 @@ q4 = Table(
     ],
     run=run,
     data="mnist",
+    proportions={"test_accuracy_pct": PERCENT_OF_TEST},
     config={**SOLVER_TRAINING, "task": "mnist", "loss": "softmax", "hidden": 1000},
     curve="val_accuracy",
     conclusions=[
@@ -440,6 +442,7 @@ q5 = Table(
     ],
     run=run,
     data="mnist",
+    proportions={"test_accuracy_pct": PERCENT_OF_TEST},
     config={
         **SOLVER_TRAINING,
         "task": "mnist",
@@ -488,6 +491,7 @@ q6 = Table(
     ],
     run=run,
     data="cifar10",
+    proportions={"test_accuracy_pct": PERCENT_OF_TEST},
     # vgg.py's loop: Adam 1e-3 with PyTorch's defaults (betas 0.9 / 0.999 are Keras's too, eps 1e-8
     # is not), batch 100, no validation split; the accuracy is the test set's after the last epoch.
     config={**TRAINING, "validation_fraction": 0, "task": "cifar10", "loss": "softmax", "adam_epsilon": 1e-8,

@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from kerasdl import layers, regularizers, timing, unstated
-from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import Check, all_of, any_of, beats, below, best
 from kerasdl.runner.figures import row_curves
 from reproduce.derivations_table import formula_table
@@ -290,6 +290,7 @@ t2_2 = Table(
     ],
     run=run_results,
     data="mnist",
+    proportions={ERROR: PERCENT_OF_TEST},
     config=SHARED,
     choices={"model": ("mlp", "convnet"), "activation": ("tanh", "relu"), "pooling": POOLINGS},
     curve="val_accuracy",

@@ -29,7 +29,7 @@ from kerasdl import data as kdata
 from kerasdl import embedding, figures, layers, schedules, unstated
 from kerasdl.callbacks import LearningRateLog
 from kerasdl.regularizers import kernel_penalty
-from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl.runner import FRACTION_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import Check, above, all_of, beats, best, column_beats, columns_within, matches_paper
 from kerasdl.runner.declare import by_profile, names, reported
 
@@ -168,12 +168,14 @@ def setting(number, label, paper, changes=None):
 
 
 def lenet5_table(name, title, data, rows, epochs, conclusions, *, columns=COLUMNS, curve="val_accuracy",
-                 figures_=None, notes=(), errata=()):
+                 figures_=None, notes=(), errata=(), repeats=None):
     """A table of LeNet-5 trials (`run`) trained `epochs[profile]` epochs; the paper profile's are
     the report's, from which scheduled rows scale. Figures: sample images and curves per setting."""
     return Table(
         name, title, columns, rows, run, data=data, config={"report_epochs": epochs["paper"]},
         profiles=by_profile(epochs=epochs), curve=curve, choices=CHOICES, conclusions=conclusions,
+        # "Five trials per setting, reported as (mean, std, max)".
+        paper_runs=5, proportions={column: FRACTION_OF_TEST for column in columns}, repeats=repeats or {},
         notes=NOTES + unstated.notes(UNSTATED, name) + (profile_note(epochs),) + tuple(notes), errata=errata,
         figures=figures_ if figures_ is not None else [figures.dataset_samples(data), figures.setting_curves()],
     )
@@ -292,6 +294,7 @@ mnist_stats = Table(
     ],
     # The report printed every statistic with four decimals.
     paper_decimals=4,
+    exact=True,
     notes=["Population standard deviation over every pixel of the split (numpy.std, ddof=0)."],
     errata=[
         "The report rounds three statistics but not the test std: 0.31048 is printed as 0.3104 "
@@ -344,7 +347,8 @@ inverse_invariant = lenet5_table(
         ),
         Conclusion("without the layer the inverse accuracy collapses (as in inverse_mnist)", collapses),
     ],
-    notes=[INVERSE_NOTE, "Row LeNet-5 is inverse_mnist's: the same trials, run once."],
+    notes=[INVERSE_NOTE, "Row LeNet-5 is inverse_mnist's: the same trials, run once, and counted there."],
+    repeats={WITHOUT.name: "inverse_mnist/" + WITHOUT.name},
     figures_=[INVERSE_CURVES, inverse_samples],
 )
 

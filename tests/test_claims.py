@@ -4,8 +4,8 @@ when a table is defined."""
 import pytest
 
 from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
-from kerasdl.runner.claims import (Check, above, all_of, any_of, below, beats, best, column_beats, columns_within, increasing,
-                                   matches_paper, within)
+from kerasdl.runner.claims import (Check, Measured, above, all_of, any_of, below, beats, best, column_beats, columns_within,
+                                   half_width, increasing, matches_paper, within)
 
 MEANS = {
     "a": {"acc": 90.0, "err": 10.0},
@@ -129,9 +129,43 @@ def test_through_summarize(tmp_path):
         Conclusion("near is best", best("near", ["near", "far"], "score")),
         Conclusion("close", within("near", "far", "score", 1.0)),
     )
-    report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
-    summary = run_table(report, table, RunOptions("smoke", out=tmp_path, quiet=True), echo=None)
+    # Three trials of identical values: zero spread, so the means decide.
+    report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 3} for p in ("smoke", "fast", "paper")})
+    summary = run_table(report, table, RunOptions("smoke", out=tmp_path / "three", quiet=True), echo=None)
     assert [c["holds"] for c in summary["conclusions"]] == [False, True, False]
+    # One trial per row: no spread to judge a difference by, so every claim is undecided.
+    report = Report("toy", "Toy", "none", [table], {p: {"epochs": 1, "trials": 1} for p in ("smoke", "fast", "paper")})
+    summary = run_table(report, table, RunOptions("smoke", out=tmp_path / "one", quiet=True), echo=None)
+    assert [c["holds"] for c in summary["conclusions"]] == [None, None, None]
+
+
+def _measured(mean, sd, n=5):
+    return Measured(mean, sd, n)
+
+
+def test_claims_under_uncertainty_hold_fail_or_stay_undecided():
+    noisy = {"a": {"acc": _measured(90.0, 1.0)}, "b": {"acc": _measured(89.5, 1.0)}, "c": {"acc": _measured(80.0, 1.0)},
+             "one": {"acc": Measured(95.0, None, 1)}}
+    assert beats("a", "c", "acc")(noisy) is True  # 10 points, far beyond the interval
+    assert beats("c", "a", "acc")(noisy) is False
+    assert beats("a", "b", "acc")(noisy) is None  # 0.5 points, inside the interval: undecided
+    assert beats("one", "c", "acc")(noisy) is None  # one trial: no spread
+    assert best("a", ["a", "b", "c"], "acc")(noisy) is None
+    assert best("c", ["a", "b", "c"], "acc")(noisy) is False  # a and b beat it
+    assert increasing(["c", "b", "a"], "acc")(noisy) is None
+    assert increasing(["a", "b", "c"], "acc")(noisy) is False
+    assert within("a", "b", "acc", 5.0)(noisy) is True
+    assert within("a", "c", "acc", 1.0)(noisy) is False
+    assert within("a", "b", "acc", 0.6)(noisy) is None
+    assert above("a", "acc", 85.0)(noisy) is True and above("a", "acc", 89.9)(noisy) is None
+    assert below("c", "acc", 85.0)(noisy) is True and below("c", "acc", 75.0)(noisy) is False
+    # Three-valued combinations: one failing part decides all_of, one holding part any_of.
+    assert all_of(beats("a", "c", "acc"), beats("a", "b", "acc"))(noisy) is None
+    assert all_of(beats("c", "a", "acc"), beats("a", "b", "acc"))(noisy) is False
+    assert any_of(beats("a", "c", "acc"), beats("a", "b", "acc"))(noisy) is True
+    assert any_of(beats("c", "a", "acc"), beats("b", "a", "acc"))(noisy) is None
+    half = half_width(noisy["a"]["acc"], noisy["b"]["acc"])
+    assert half == pytest.approx(2.306 * (2 / 5) ** 0.5, rel=1e-3)  # Welch, equal spreads: t(0.975, 8)
 
 
 def test_the_reports_conclusions_name_their_tables_rows():

@@ -147,8 +147,7 @@ def test_truncated_and_old_schema_tables_are_named_and_skipped(copy):
     (folder / "toy" / "broken.json").write_text(text[: len(text) // 2])
     old = json.loads(text)
     old["table"] = "old"
-    for key in ("verdicts", "conclusions_holding"):
-        del old[key]
+    del old["conclusions"]
     (folder / "toy" / "old.json").write_text(json.dumps(old))
     # JSON files that are no table are passed over in silence.
     (folder / "toy" / "export").mkdir()
@@ -161,7 +160,7 @@ def test_truncated_and_old_schema_tables_are_named_and_skipped(copy):
     broken, old_line, summary_line = sorted(written.warnings)
     assert summary_line.startswith("tuning/search/summary.json: not a tuning summary") and "'search'" in summary_line
     assert broken.startswith("toy/broken.json: not readable as JSON") and broken.endswith("skipped")
-    assert old_line.startswith("toy/old.json: an older schema") and "'verdicts'" in old_line
+    assert old_line.startswith("toy/old.json: an older schema") and "'conclusions'" in old_line
     page = Page(written.html.read_text())
     assert "warnings" in page.ids and "toy/broken.json" in page.words and "toy/old.json" in page.words
     assert "t-toy-alpha-smoke" in page.ids and "t-toy-old-smoke" not in page.ids

@@ -11,7 +11,8 @@ import pytest
 from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
 from kerasdl.runner.cli import main, reproduce_main
 from kerasdl.runner.report import load_sensitivity, load_tables, write_report
-from kerasdl.runner.sensitivity import changes, run_sensitivity
+from kerasdl.runner import verdict
+from kerasdl.runner.sensitivity import candidate_counts, changes, run_sensitivity
 from kerasdl.runner.store import TrialStore
 
 CALLS = []  # (table, row, scale, shift, seed) of every trial run
@@ -33,7 +34,8 @@ def trial(t):
 
 ROWS = [Row("a", {"score": 1.0}, {"base": 1.0}), Row("b", {"score": 2.0}, {"base": 2.0})]
 PROFILES = {p: {"epochs": 1, "trials": 2} for p in ("smoke", "fast", "paper")}
-T = Table("t", "a made-up table", ["score", "time_s"], ROWS, trial,
+# `exact`: judged by the paper's digit alone, so that two trials can be consistent.
+T = Table("t", "a made-up table", ["score", "time_s"], ROWS, trial, exact=True,
           conclusions=[Conclusion("b beats a", lambda m: m["b"]["score"] > m["a"]["score"])])
 U = Table("u", "a table no choice applies to", ["score", "time_s"], ROWS, trial)
 REPORT = Report("toy", "Toy", "none", [T, U], PROFILES, unstated=[SCALE, SHIFT])
@@ -72,7 +74,7 @@ def test_each_candidate_runs_once_the_default_being_the_plain_table(tmp_path):
     default = scale["candidates"][0]
     assert default["rows"] == shift["candidates"][0]["rows"]
     assert [r["cells"]["score"]["mean"] for r in default["rows"]] == [r["reproduced"]["score"]["mean"] for r in plain["rows"]]
-    assert default["verdicts"] == plain["verdicts"] and default["reused"] == 0
+    assert candidate_counts(default) == verdict.count_cells(plain) and default["reused"] == 0
     assert scale["candidates"][1]["rows"][0]["cells"]["score"]["mean"] == pytest.approx(-0.99)
     assert shift["candidates"][1]["rows"][1]["cells"]["score"]["mean"] == pytest.approx(12.01)
     # A second run runs nothing and gives the same document.
@@ -98,7 +100,7 @@ def test_the_document_and_its_markdown(tmp_path):
     assert doc["environment"]["seeds"] == [0, 1] and doc["missing_trials"] == 0
     scale = doc["choices"][0]
     assert [c["why"] for c in scale["candidates"]] == ["the report's formula", "a sign flip", "doubled"]
-    assert [c["verdicts"]["consistent"] for c in scale["candidates"]] == [2, 0, 0]
+    assert [candidate_counts(c)["consistent"] for c in scale["candidates"]] == [2, 0, 0]
     assert [c["conclusions"][0]["holds"] for c in scale["candidates"]] == [True, False, True]
     md = (tmp_path / "toy" / "t.sensitivity.md").read_text()
     assert "| choice | candidate | trials | a | b | consistent / compared | C1 |" in md
@@ -222,7 +224,7 @@ def test_the_page_says_what_each_report_depends_on(tmp_path, capsys):
     inside = run / "sensitivity" / "toy"
     shutil.copytree(tmp_path / "sensitivity" / "toy", inside, ignore=shutil.ignore_patterns("trials"))
     doc = json.loads((inside / "t.sensitivity.json").read_text())
-    del doc["choices"][0]["candidates"][0]["verdicts"]
+    del doc["choices"][0]["candidates"][0]["judged_from"]
     (inside / "t.sensitivity.json").write_text(json.dumps(doc))
     written = write_report(run)
     assert written.warnings == ["sensitivity toy/t.sensitivity.json: a malformed sensitivity document (KeyError: 'verdicts'); skipped"]

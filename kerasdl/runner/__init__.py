@@ -7,6 +7,6 @@ from kerasdl.runner.execute import Trial, TrialResult
 from kerasdl.runner.fit import fit
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.run import run_table
-from kerasdl.runner.spec import PROFILES, Candidate, Choice, Conclusion, Report, Row, Table
+from kerasdl.runner.spec import FRACTION_OF_TEST, PERCENT_OF_TEST, PROFILES, Candidate, Choice, Conclusion, Proportion, Report, Row, Table
 
-__all__ = ["PROFILES", "Candidate", "Choice", "Conclusion", "Report", "Row", "RunOptions", "Table", "Trial", "TrialResult", "fit", "run_table"]
+__all__ = ["FRACTION_OF_TEST", "PERCENT_OF_TEST", "PROFILES", "Proportion", "Candidate", "Choice", "Conclusion", "Report", "Row", "RunOptions", "Table", "Trial", "TrialResult", "fit", "run_table"]

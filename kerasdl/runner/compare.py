@@ -4,13 +4,12 @@ From the project's issue "a verdict for every cell, one offline HTML page, and c
 runs": for every table in both results folders (matched by report, table and profile; e.g. a
 fresh run against a published `reference/fast`), each cell's mean in A and in B, their
 difference and whether B is consistent with A by the paper's rule, read between two runs
-(`verdict.RULE_BETWEEN_RUNS`: A's spread term 2 x std / sqrt(n) in the paper std's place, B's
-spread term as ever, no digit term since neither number is a printed one), and the conclusions
-that change.
+(`verdict.RULE_BETWEEN_RUNS`: A's runs in the paper's place, no digit term since neither number
+is a printed one), and the conclusions that change.
 
-Differing beyond the rule: a cell `higher` or `lower` (B against A), a cell or row only one run
-has, or a conclusion whose verdict changes (holds / does not hold / undecided). `inconclusive`
-and timing (`not comparable`) cells are shown, never counted; so are the conclusions that read a
+Differing beyond the rule: a cell `higher`, `lower` or `spread differs` (B against A), a cell or
+row only one run has, or a conclusion whose verdict changes (holds / does not hold / undecided).
+`underpowered` and timing (`not comparable`) cells are shown, never counted; so are the conclusions that read a
 timing column (which one of two rows is faster moves with the machine's load), marked as such. Exit status: 0 when nothing differs
 beyond the rule, 1 otherwise, 2 on bad input (a missing folder, no table in both, tables of
 different kerasdl versions), said in one line.
@@ -27,7 +26,7 @@ from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.report import Loaded, installed_report, load_tables
 from kerasdl.runner.summary import _digits, _fmt
 
-DIFFERING = ("higher", "lower", "only in A", "only in B")
+DIFFERING = verdicts.DIFFERING + ("only in A", "only in B")
 HOLDS = {True: "holds", False: "does not hold", None: "undecided"}
 
 
@@ -165,7 +164,8 @@ def compare_tables(a: Loaded, b: Loaded) -> TableComparison:
             stats_b = (rb or {}).get("reproduced", {}).get(column)
             if _mean(stats_a) is None and _mean(stats_b) is None:
                 continue  # neither run has the cell
-            judged = verdicts.against(stats_a, stats_b, comparable=not verdicts.is_timing(column))
+            judged = verdicts.against(stats_a, stats_b, comparable=not verdicts.is_timing(column),
+                                      proportion=verdicts.proportion_of(sa, column), exact=bool(sa.get("exact")))
             verdict = {"no paper value": "only in B", "not run": "only in A"}.get(judged["verdict"], judged["verdict"])
             digits = _digits(sa if column in sa["columns"] else sb, column)
             cells.append(

@@ -46,7 +46,7 @@ from typing import Any, Mapping
 import jinja2
 from matplotlib.figure import Figure
 
-from kerasdl.runner import registry, sensitivity as sensitivities, verdict as verdicts
+from kerasdl.runner import claims, registry, sensitivity as sensitivities, verdict as verdicts
 from kerasdl.runner.spec import PROFILES, Report
 from kerasdl.runner.store import write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt
@@ -56,16 +56,17 @@ TEMPLATES = Path(__file__).with_name("templates")
 # KerasTuner projects).
 SKIPPED_FOLDERS = frozenset({"trials", "models", "export", "workers", "project"})
 MAX_DEPTH = 3  # <folder>/<profile-ish>/<report>/<table>.json at most
-REQUIRED = ("report", "table", "profile", "columns", "rows", "conclusions", "verdicts", "conclusions_holding")
-ROW_REQUIRED = ("name", "paper", "reproduced", "verdict")
-OUT_OF_TOLERANCE = ("higher", "lower")
+# Verdicts are judged when a document is read (`verdict.judge`): documents of rule 1, which also
+# stored them, load as any other.
+REQUIRED = ("report", "table", "profile", "columns", "rows", "conclusions")
+ROW_REQUIRED = ("name", "paper", "reproduced")
 # A tuning summary (`tuning.results.summarize`, read here as JSON only: the library does not import
 # the `tuning` application): these fields, with a trial's and a best entry's below.
 TUNING_FILE = "summary.json"
 TUNING_REQUIRED = ("search", "table", "objective", "tuner", "report_choice", "best", "report_choice_trial", "trials")
 TUNING_MARKERS = ("objective", "report_choice", "report_choice_trial")  # a summary.json of the tuning schema
 TRIAL_REQUIRED = ("trial_id", "values", "val_accuracy_pct", "status")
-COLOURS = {"consistent": "#1a7f37", "inconclusive": "#bf8700", "higher": "#cf222e", "lower": "#cf222e"}
+COLOURS = {"consistent": "#1a7f37", "underpowered": "#bf8700", "higher": "#cf222e", "lower": "#cf222e", "spread differs": "#cf222e"}
 
 
 @dataclass
@@ -103,8 +104,6 @@ def _schema_problem(doc: Mapping[str, Any]) -> str | None:
     for row in doc["rows"]:
         if not isinstance(row, Mapping) or any(k not in row for k in ROW_REQUIRED):
             return f"an older schema (a row without {', '.join(repr(k) for k in ROW_REQUIRED)})"
-        if any(c not in row["verdict"] for c in doc["columns"] if row["paper"].get(c) is not None):
-            return "an older schema (a cell without its verdict)"
     return None
 
 
@@ -259,7 +258,7 @@ def load_sensitivity(folder) -> tuple[list[tuple[dict, Path]], list[str]]:
 
 def _css(verdict: str | None) -> str:
     if verdict in verdicts.COMPARED:
-        return "v-" + verdict
+        return "v-" + verdict.replace(" ", "-")
     return "v-none"
 
 
@@ -420,11 +419,11 @@ def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
     summary = loaded.summary
     ref_rows = {r["name"]: r for r in reference.summary["rows"]} if reference else {}
     cells = []
-    for row in summary["rows"]:
+    for row, row_verdicts in zip(summary["rows"], verdicts.judge(summary)):
         for column in summary["columns"]:
             digits = _digits(summary, column)
             stats = row["reproduced"].get(column)
-            judged = row["verdict"].get(column) or {"verdict": "no paper value"}
+            judged = row_verdicts[column]
             paper = row["paper"].get(column)
             paper_text = _fmt(paper, digits) if _finite(paper) else "—"
             if _finite((row.get("paper_std") or {}).get(column)):
@@ -445,13 +444,16 @@ def _cells(loaded: Loaded, reference: Loaded | None) -> list[dict]:
                 "count": len(values),
                 "difference": _fmt(judged.get("difference"), digits, "+"),
                 "tolerance": _fmt(judged.get("tolerance"), digits + 1),
-                "verdict": judged["verdict"],
+                "verdict": judged["verdict"] + (f" ({judged['why']})" if judged.get("why") else ""),
                 "css": _css(judged["verdict"]),
             }
+            if not verdicts.counted(summary, row, column):
+                cell["verdict"] += ", counted once (a repeat)"
             if reference is not None:
                 ref_row = ref_rows.get(row["name"])
                 ref_stats = (ref_row or {}).get("reproduced", {}).get(column) if ref_row else None
-                against = verdicts.against(ref_stats, stats, comparable=not verdicts.is_timing(column))
+                against = verdicts.against(ref_stats, stats, comparable=not verdicts.is_timing(column),
+                                           proportion=verdicts.proportion_of(summary, column), exact=bool(summary.get("exact")))
                 cell["reference"] = _mean_std(ref_stats, digits)
                 cell["ref_verdict"] = {"no paper value": "no reference value", "not run": "not run"}.get(
                     against["verdict"], against["verdict"]
@@ -559,7 +561,7 @@ def _table_view(loaded: Loaded, reference: Loaded | None, with_reference: bool, 
         "data": data_line,
         "elapsed": f"{summary.get('compute_s') or 0:.1f} s of trials",
         "missing": summary.get("missing_trials") or 0,
-        "counts": verdicts.describe(summary["verdicts"], summary["conclusions_holding"]),
+        "counts": _counts_line(summary),
         "cells": cells,
         "conclusions": [
             {"claim": c.get("claim", ""), "holds": holds_text.get(c.get("holds")), "css": {True: "c-yes", False: "c-no"}.get(c.get("holds"), "c-undecided")}
@@ -575,6 +577,11 @@ def _table_view(loaded: Loaded, reference: Loaded | None, with_reference: bool, 
         "paper_hours": None,
         "paper_run": None,
     }
+
+
+def _counts_line(summary: Mapping[str, Any]) -> str:
+    totals = verdicts.aggregate([summary])
+    return verdicts.describe(totals["verdicts"], totals["conclusions_holding"])
 
 
 def _ref_counts(cells) -> dict:
@@ -647,19 +654,24 @@ def _summary_rows(views: list[dict], with_reference: bool) -> tuple[list[dict], 
     return rows, {"tables": sum(t["tables"] for t in total_rows), "rows": total_rows}
 
 
+def _mean_interval(stats: Mapping[str, Any]) -> float:
+    """The half width of our mean's 95 % t interval (0 for one trial)."""
+    return claims.half_width(claims.Measured.of(stats)) or 0.0
+
+
 def dot_plot(report: str, loaded: list[Loaded]) -> str | None:
-    """Per report, the paper's value against our mean ± spread (the rule's 2 x std / sqrt(n)) for
-    every compared cell, one panel per column (one unit each), the tolerance as a grey band around
-    the paper's value, our dot coloured by its verdict: a base64 PNG data URI (None without a
+    """Per report, the paper's value against our mean ± its 95 % interval for every compared cell
+    the rule could judge, one panel per column (one unit each), the rule's interval as a grey band
+    around the paper's value, our dot coloured by its verdict: a base64 PNG data URI (None without a
     compared cell). Drawn on a `Figure`, without pyplot, so no backend is touched."""
     panels: dict[str, list[tuple]] = {}
     profiles = {item.summary["profile"] for item in loaded}
     for item in loaded:
         summary = item.summary
-        for row in summary["rows"]:
+        for row, row_verdicts in zip(summary["rows"], verdicts.judge(summary)):
             for column in summary["columns"]:
-                judged = row["verdict"].get(column) or {}
-                if judged.get("verdict") not in verdicts.COMPARED:
+                judged = row_verdicts[column]
+                if judged["verdict"] not in verdicts.COMPARED or judged["tolerance"] is None:
                     continue
                 stats = row["reproduced"][column]
                 label = f"{summary['table']} · {row['name']}"
@@ -668,7 +680,7 @@ def dot_plot(report: str, loaded: list[Loaded]) -> str | None:
                 if len(label) > 48:
                     label = label[:47] + "…"
                 panels.setdefault(column, []).append(
-                    (label, row["paper"][column], judged.get("tolerance") or 0.0, stats["mean"], verdicts.spread(stats) or 0.0, judged["verdict"])
+                    (label, row["paper"][column], judged["tolerance"], stats["mean"], _mean_interval(stats), judged["verdict"])
                 )
     if not panels:
         return None
@@ -689,10 +701,11 @@ def dot_plot(report: str, loaded: list[Loaded]) -> str | None:
     handles = [
         axes[0].plot([], [], marker="D", markerfacecolor="white", markeredgecolor="black", linestyle="none")[0],
         axes[0].plot([], [], color="#c8ccd1", linewidth=7)[0],
-    ] + [axes[0].plot([], [], marker="o", color=COLOURS[v], linestyle="none")[0] for v in ("consistent", "inconclusive", "higher")]
+    ] + [axes[0].plot([], [], marker="o", color=COLOURS[v], linestyle="none")[0] for v in ("consistent", "underpowered", "higher")]
     fig.legend(
         handles,
-        ["paper", "tolerance around the paper", "ours (mean ± 2·std/√n): consistent", "inconclusive", "higher / lower"],
+        ["paper", "the rule's interval around the paper", "ours (mean ± its 95 % interval): consistent", "underpowered",
+         "higher / lower / spread differs"],
         loc="outside upper center", ncol=5, fontsize=8, frameon=False,
     )
     buffer = io.BytesIO()

@@ -33,7 +33,7 @@ from typing import Any, Mapping
 
 from kerasdl.runner.execute import check_overrides, plan_table, store_of
 from kerasdl.runner.options import RunOptions
-from kerasdl.runner import distribute
+from kerasdl.runner import distribute, verdict as verdicts
 from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.run import run_and_summarize
@@ -116,9 +116,9 @@ def _result(plan, records, summary, columns, reused: int) -> dict:
             }
             for row in summary["rows"]
         ],
-        "verdicts": summary["verdicts"],
+        # Judged when read (`candidate_counts`), as a table document is.
+        "judged_from": verdicts.judged_part(summary),
         "conclusions": summary["conclusions"],
-        "conclusions_holding": summary["conclusions_holding"],
         "compute_s": summary["compute_s"],
     }
 
@@ -218,6 +218,14 @@ def changes(doc: Mapping[str, Any], candidate: Mapping[str, Any], default: Mappi
     return found
 
 
+def candidate_counts(candidate: Mapping[str, Any]) -> dict:
+    """A candidate's cell counts by the current rule (`verdict.count_cells`); a document written
+    before verdicts were judged when read keeps the counts it stored."""
+    if "judged_from" in candidate:
+        return verdicts.count_cells(candidate["judged_from"])
+    return candidate["verdicts"]
+
+
 def fewer_trials(doc: Mapping[str, Any]) -> str:
     """Says so when the candidates ran fewer trials per row (`--trials`) than the profile asks for."""
     run, asked = doc.get("trials_per_row"), doc.get("protocol_trials")
@@ -251,8 +259,8 @@ def candidate_lines(doc: Mapping[str, Any]) -> list[dict]:
                     "missing": candidate["missing"],
                     "reused": candidate.get("reused", 0),
                     "cells": [cell_text(doc, row, c) for row in candidate["rows"] for c in doc["columns"]],
-                    "counts": f"{candidate['verdicts']['consistent']} / {candidate['verdicts']['compared']}",
-                    "holding": f"{candidate['conclusions_holding']['holding']} / {candidate['conclusions_holding']['stated']}",
+                    "counts": "{consistent} / {compared}".format(**candidate_counts(candidate)),
+                    "holding": "{holding} / {stated}".format(**verdicts.count_conclusions(candidate["conclusions"])),
                     "marks": [
                         {"mark": MARKS[c["holds"]], "holds": c["holds"], "flips": i in flipped}
                         for i, c in enumerate(candidate["conclusions"])

@@ -35,6 +35,20 @@ class Row:
 
 
 @dataclasses.dataclass(frozen=True)
+class Proportion:
+    """A column that is a proportion of a data split's examples (an accuracy or error rate), in
+    `scale` units (100: percents, 1: fractions): its verdict counts the binomial spread of a
+    proportion measured on that split's size (`kerasdl.runner.verdict`)."""
+
+    scale: float = 100.0
+    split: str = "test"
+
+
+PERCENT_OF_TEST = Proportion(100.0, "test")
+FRACTION_OF_TEST = Proportion(1.0, "test")
+
+
+@dataclasses.dataclass(frozen=True)
 class Conclusion:
     """A claim of the report, checked on the reproduced table.
 
@@ -91,6 +105,16 @@ class Table:
             them from the floats.
         paper_truncated: True where the report's numbers are truncated, not rounded (a `%d`
             print: 69 stands for 69.00-69.99); each cell is then judged as the interval it prints.
+        paper_runs: the runs behind each of the report's numbers (1: a single run); where it gives
+            a spread (`Row.paper_std`) it must be 2 or more.
+        paper_spread: what `Row.paper_std` holds, as the report prints it: "std" or "variance".
+        proportions: the columns that are proportions of a split's examples (`Proportion`).
+        exact: the trials are deterministic (statistics of a data set, a gradient check): their
+            one value is judged by the paper's printed digits alone.
+        repeats: rows repeating another table's configuration, `{row: "table/row"}`: shown and
+            judged, counted once (in the table they repeat).
+        repeated_columns: columns repeating another column's paper numbers, `{column: column}`:
+            shown and judged, not counted.
         derived: columns computed when the table is summarized, each from one trial's stored
             metrics (`{column: fn(metrics) -> float | None}`), e.g. whether a run learned at all;
             adding one re-runs nothing. Each must also be in `columns`.
@@ -122,6 +146,12 @@ class Table:
     paper_comparable: bool = True
     paper_decimals: int | Mapping[str, int] | None = None
     paper_truncated: bool = False
+    paper_runs: int = 1
+    paper_spread: str = "std"
+    proportions: Mapping[str, Proportion] = dataclasses.field(default_factory=dict)
+    exact: bool = False
+    repeats: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    repeated_columns: Mapping[str, str] = dataclasses.field(default_factory=dict)
     derived: Mapping[str, Callable[[Mapping[str, float]], float | None]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
@@ -131,6 +161,15 @@ class Table:
         if unknown:
             raise ValueError(f"table {self.name!r}: derived columns {unknown} are not among its columns")
         rows = [row.name for row in self.rows]
+        if self.paper_spread not in ("std", "variance"):
+            raise ValueError(f"table {self.name!r}: paper_spread must be 'std' or 'variance', not {self.paper_spread!r}")
+        if self.paper_runs < 2 and any(row.paper_std for row in self.rows):
+            raise ValueError(f"table {self.name!r}: rows give the report's spread, so paper_runs must be 2 or more")
+        for what, names, known in (("proportions", self.proportions, self.columns), ("repeats", self.repeats, rows),
+                                   ("repeated_columns", self.repeated_columns, self.columns)):
+            unknown = [name for name in names if name not in known]
+            if unknown:
+                raise ValueError(f"table {self.name!r}: {what} names {unknown}, not among its {list(known)}")
         for conclusion in self.conclusions:
             for what, known in (("row", rows), ("column", list(self.columns))):
                 for name in getattr(conclusion.check, what + "s", ()):

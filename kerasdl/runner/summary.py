@@ -1,13 +1,17 @@
 """Turn a table's trial records into its summary: the JSON document, the CSV, the Markdown and
 the printed table (paper beside reproduction, conclusions, notes and errata).
 
-Spreads are population standard deviations (`numpy.std`, ddof=0) over the finished trials. Each
-cell's verdict against the paper follows the rule of `kerasdl.runner.verdict`.
+Spreads are sample standard deviations (ddof 1; 0 for one trial) over the finished trials. The
+document stores the measured values and the paper's, not verdicts: every reader judges the cells by
+the current rule of `kerasdl.runner.verdict`. The conclusions are checked here, where the report's
+code is at hand, by the uncertainty-aware checks of `kerasdl.runner.claims` (`rule_version` says
+under which rule; `collect` checks them again without re-running).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 from typing import Any, Mapping, Sequence
@@ -16,6 +20,7 @@ import numpy as np
 
 from kerasdl import data as kdata
 from kerasdl.unstated import value_text
+from kerasdl.runner import claims
 from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.environment import describe_numeric, numeric_environment
 from kerasdl.runner.execute import TablePlan, data_signature
@@ -48,7 +53,7 @@ def _stats(values: Sequence[float]) -> dict:
     return {
         "n": len(finite),
         "mean": float(arr.mean()),
-        "std": float(arr.std()),
+        "std": float(arr.std(ddof=1)) if len(finite) > 1 else 0.0,
         "max": float(arr.max()),
         "values": [float(v) if v is not None else None for v in values],
     }
@@ -106,7 +111,8 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         reproduced = {c: _stats([m.get(c) for m in metrics]) for c in table.columns}
         reproduced = {c: s for c, s in reproduced.items() if any(v is not None for v in s["values"])}
         means[row.name] = _Means(
-            {c: s["mean"] for c, s in reproduced.items() if s["mean"] is not None}, set(table.columns), "column"
+            {c: claims.Measured.of(s, exact=table.exact) for c, s in reproduced.items() if s["mean"] is not None},
+            set(table.columns), "column",
         )
         rows.append(
             {
@@ -127,10 +133,6 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
     stand_in = table.stand_in(plan.settings)
     paper_decimals = table.paper_decimals
     paper_comparable = bool(table.paper_comparable) and stand_in is None
-    judged = verdicts.judge_rows(rows, table.columns, paper_decimals=paper_decimals, paper_comparable=paper_comparable,
-                                 paper_truncated=table.paper_truncated)
-    for row, judgement in zip(rows, judged):
-        row["verdict"] = judgement
     means = _Means(means, {row.name for row in table.rows}, "row")
     conclusions = []
     for conclusion in table.conclusions:
@@ -154,12 +156,17 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "columns": list(table.columns),
         "rows": rows,
         "conclusions": conclusions,
-        # Counts over the cells' verdicts (`kerasdl.runner.verdict`) and the conclusions.
-        "verdicts": verdicts.count_cells(judged),
-        "conclusions_holding": verdicts.count_conclusions(conclusions),
+        # What the verdicts are judged from when the document is read (`verdict.judge`).
+        "rule_version": verdicts.RULE_VERSION,
         "paper_comparable": paper_comparable,
         "paper_decimals": paper_decimals,
         "paper_truncated": table.paper_truncated,
+        "paper_runs": table.paper_runs,
+        "paper_spread": table.paper_spread,
+        "proportions": {c: dataclasses.asdict(p) for c, p in table.proportions.items()},
+        "exact": table.exact,
+        "repeats": dict(table.repeats),
+        "repeated_columns": dict(table.repeated_columns),
         "notes": _trials_note(plan) + _set_choices_note(plan) + _environment_note(records) + list(table.notes),
         "errata": list(table.errata),
         "data": signature,
@@ -195,10 +202,11 @@ def _digits(summary: Mapping[str, Any], column: str) -> int:
 
 
 def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    judged = verdicts.judge(summary)
     multi = len(summary["columns"]) > 1
     header = ["row"] + (["metric"] if multi else []) + ["paper", "reproduced (mean ± std)", "max", "diff", "verdict", "n"]
     body = []
-    for row in summary["rows"]:
+    for row, row_verdicts in zip(summary["rows"], judged):
         for column in summary["columns"]:
             digits = _digits(summary, column)
             paper = row["paper"].get(column)
@@ -218,21 +226,29 @@ def _lines(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
                     f"{_fmt(mean, digits)} ± {_fmt(stats['std'], digits + 1, like=mean)}" if stats and mean is not None else "—",
                     _fmt(stats["max"], digits) if stats else "—",
                     _fmt(mean - paper, digits, "+") if paper is not None and mean is not None else "—",
-                    _verdict(row, column),
+                    _verdict(summary, row, column, row_verdicts[column]),
                     n,
                 ]
             )
     return header, body
 
 
-def _verdict(row: Mapping[str, Any], column: str) -> str:
-    judged = (row.get("verdict") or {}).get(column)
-    return judged["verdict"] if judged else "—"
+def _verdict(summary: Mapping[str, Any], row: Mapping[str, Any], column: str, judged: Mapping[str, Any]) -> str:
+    text = judged["verdict"]
+    if judged.get("why"):
+        text += f" ({judged['why']})"
+    return text if verdicts.counted(summary, row, column) else f"{text}, not counted (repeats {_repeated(summary, row, column)})"
+
+
+def _repeated(summary: Mapping[str, Any], row: Mapping[str, Any], column: str) -> str:
+    repeats = summary.get("repeats") or {}
+    return repeats[row["name"]] if row["name"] in repeats else summary["repeated_columns"][column]
 
 
 def _count_line(summary: Mapping[str, Any]) -> str:
-    totals = verdicts.aggregate([summary])  # judges a summary written before verdicts existed
-    return verdicts.describe(totals["verdicts"], totals["conclusions_holding"])
+    totals = verdicts.aggregate([summary])
+    return (verdicts.describe(totals["verdicts"], totals["conclusions_holding"])
+            + f" (verdicts by rule {verdicts.RULE_VERSION}; conclusions by rule {summary.get('rule_version', 1)})")
 
 
 def _footer(summary: Mapping[str, Any]) -> list[str]:
@@ -283,10 +299,10 @@ def format_csv(summary: Mapping[str, Any]) -> str:
     writer.writerow(
         ["row", "column", "paper", "mean", "std", "max", "trials", "diverged", "verdict", "difference", "tolerance"]
     )
-    for row in summary["rows"]:
+    for row, row_verdicts in zip(summary["rows"], verdicts.judge(summary)):
         for column in summary["columns"]:
             stats = row["reproduced"].get(column) or {}
-            judged = (row.get("verdict") or {}).get(column) or {}
+            judged = row_verdicts[column]
             writer.writerow(
                 [
                     row["name"],
