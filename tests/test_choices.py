@@ -65,3 +65,16 @@ def test_a_choice_set_on_the_command_line_is_noted_beside_its_default(tmp_path):
     }
     assert notes["sgd"] == []
     assert notes["adam"] == ["This run sets optimizer `optimizer=adam` (`--set`); the footnote below names the tables' default, `sgd`."]
+
+
+def test_any_other_setting_set_on_the_command_line_is_noted(tmp_path):
+    from kerasdl.runner import TrialResult, run_table
+
+    t = Table("t", "x", ["a"], [Row("r", {"a": 1.0}, {"lr": 0.1})], lambda trial: TrialResult(metrics={"a": 1.0}),
+              config={"hidden": 1000})
+    r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}})
+    run = lambda **overrides: run_table(r, t, RunOptions("smoke", out=tmp_path, quiet=True, overrides=overrides), echo=None)  # noqa: E731
+    assert run(hidden=1000)["notes"] == []  # the protocol's own value: nothing to say
+    assert run(hidden=200)["notes"] == [
+        "This run sets `hidden=200` (`--set`) in every row, over the protocol's `1000`: the notes below describe the protocol."]
+    assert "over the protocol's `0.1`" in run(lr=0.2)["notes"][0]  # a row's setting

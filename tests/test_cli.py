@@ -70,6 +70,9 @@ def write_fake_data(folder: Path):
         (["scratch_mlp", "--set", "lr=abc"], ["bad value 'abc'", "'lr'", "number"]),
         (["classifiers", "q4_softmax_mnist", "--set", "hidden=abc"], ["bad value 'abc'", "'hidden'", "integer"]),
         (["all", "t5_performance"], ["'all' takes no table names"]),
+        ([], ["name a report, or 'all'", "scratch_mlp", "`list`"]),
+        (["collect"], ["name a report, or 'all'"]),
+        (["sensitivity"], ["name a report, or 'all'"]),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(argv, words, capsys):
@@ -85,6 +88,17 @@ def test_out_that_is_a_file(tmp_path, capsys):
     target.write_text("x")
     assert cli("scratch_mlp", "--out", str(target)) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_a_run_of_another_profile_never_replaces_a_table(tmp_path, capsys):
+    table = tmp_path / "scratch_mlp" / "t5_performance.json"
+    table.parent.mkdir(parents=True)
+    table.write_text(json.dumps({"report": "scratch_mlp", "table": "t5_performance", "profile": "fast"}))
+    assert cli("scratch_mlp", "--profile", "smoke", "--out", str(tmp_path), "--quiet") == 2
+    err = capsys.readouterr().err
+    assert "holds the fast profile's table" in err and f"--out {tmp_path / 'smoke'}" in err
+    assert json.loads(table.read_text())["profile"] == "fast"  # untouched, and nothing ran
+    assert not (tmp_path / "scratch_mlp" / "trials").exists()
 
 
 def test_missing_data_is_a_paragraph_and_exit_2(tmp_path, monkeypatch, capsys):

@@ -8,6 +8,7 @@ import sys
 
 import keras
 import numpy as np
+import pytest
 
 from kerasdl import activations, layers, losses, regularizers, schedules
 
@@ -96,3 +97,12 @@ json.dump({{"kerasdl_imported": any(m.startswith("kerasdl") for m in sys.modules
     assert set(result["outputs"]) == set(expected)
     for name, values in expected.items():
         np.testing.assert_allclose(np.asarray(result["outputs"][name]), values, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("column, lower", [("test_error_pct", True), ("max_abs_diff", True), ("time_s", True),
+                                           ("train_ms_per_sample", True), ("test_accuracy_pct", False),
+                                           ("pixel_std", False), ("knn_accuracy", False)])
+def test_which_columns_are_better_lower(column, lower):
+    from kerasdl.runner.export import lower_is_better
+
+    assert lower_is_better(column) is lower

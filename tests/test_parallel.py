@@ -107,6 +107,19 @@ def test_progress_counts_every_worker():
     progress.end_table()
 
 
+def test_progress_into_a_log_file_writes_few_updates():
+    stream = io.StringIO()  # not a terminal
+    progress = Progress(stream=stream)
+    progress.start_table("t", trials=100, epochs_per_trial=10)
+    for key in range(100):
+        progress.start_trial(f"row #{key}", key=key)
+        for _ in range(10):
+            progress.epoch_done(key=key)
+        progress.end_trial(key=key)
+    progress.end_table()
+    assert stream.getvalue().count("\r") <= 3  # the first line, the last, no update per epoch or trial
+
+
 def test_auto_jobs_and_threads():
     assert auto_jobs(cores=2, gpus=0) == 2
     assert auto_jobs(cores=16, gpus=0) == 8

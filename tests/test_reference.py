@@ -34,18 +34,16 @@ def test_report_md_and_readme_are_generated_from_the_tables(profile, tmp_path):
     assert "\n".join(published) in readme, f"README's {profile} summary differs from reference/{profile}/REPORT.md"
 
 
-# Below this many finished runs on either side a cell's spread term (2 x std / sqrt(n)) is no
-# 95 % interval: with 2 or 3 runs Student's t asks for 12.7 or 4.3 x std / sqrt(n), not 2. Such cells
-# are printed, not asserted: scratch_mlp's `*_trained_pct` of ANN2, whose runs mostly get stuck.
-FEWEST_RUNS = 4
+# The rule's false alarms are 5 % per cell or fewer (tests/test_verdict.py); over the ~15 compared
+# cells of scratch_mlp's table, 3 or more false alarms have a chance under 4 % (binomial, 15 cells
+# at 5 %), so at most 2 differing cells are allowed between two seeds of the same code.
+MOST_FALSE_ALARMS = 2
 
 
 @pytest.mark.slow
 def test_another_seed_agrees_with_the_reference(tmp_path, capsys):
-    """scratch_mlp (cheap) with seeds 100-109 against reference/fast's seeds 0-9: every cell with at
-    least FEWEST_RUNS runs on both sides is consistent by the rule, and no conclusion changes."""
-    import json
-
+    """scratch_mlp (cheap) with seeds 100-109 against reference/fast's seeds 0-9: at most
+    MOST_FALSE_ALARMS cells differ by the rule, and no conclusion flips between holding and not."""
     from kerasdl.runner.compare import DIFFERING, compare
 
     out = tmp_path / "results"
@@ -57,18 +55,11 @@ def test_another_seed_agrees_with_the_reference(tmp_path, capsys):
     comparison = compare(ROOT / "reference" / "fast", out)
     with capsys.disabled():
         print(comparison.format())
-
-    def runs(folder, row, column):
-        summary = json.loads((folder / "scratch_mlp" / "t5_performance.json").read_text())
-        return next(r for r in summary["rows"] if r["name"] == row)["reproduced"][column]["n"]
-
     (table,) = comparison.tables
-    few = {(c["row"], c["column"]) for c in table.cells
-           if min(runs(ROOT / "reference" / "fast", c["row"], c["column"]), runs(out, c["row"], c["column"])) < FEWEST_RUNS}
-    differing = {(c["row"], c["column"]) for c in table.cells if c["verdict"] in DIFFERING}
-    assert differing <= few, sorted(differing - few)
-    assert not [c for c in table.conclusions if c["changed"]]
-    assert len(table.cells) - len(few) >= 10  # the assertion covers most of the table
+    differing = [(c["row"], c["column"]) for c in table.cells if c["verdict"] in DIFFERING]
+    assert len(differing) <= MOST_FALSE_ALARMS, differing
+    flipped = [c for c in table.conclusions if {c["a"], c["b"]} == {"holds", "does not hold"}]
+    assert not flipped, flipped
 
 
 @pytest.mark.parametrize("report_id", sorted(p.name for p in (ROOT / "reference" / "fast").iterdir() if p.is_dir()))

@@ -44,7 +44,7 @@ from kerasdl.runner.options import RunOptions
 from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.parallel import auto_jobs
 from kerasdl.runner.run import run_table
-from kerasdl.runner.sensitivity import check as check_sensitivity, run_sensitivity, tables_with_choices
+from kerasdl.runner.sensitivity import SUFFIX as SENSITIVITY_SUFFIX, check as check_sensitivity, run_sensitivity, tables_with_choices
 from kerasdl.runner.spec import PROFILES, Report
 
 COMMANDS_GROUP = "kerasdl.commands"
@@ -201,16 +201,16 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     c = commands.add_parser("list", help="reports, tables, profiles and data; with a report, its rows")
     c.add_argument("report", nargs="?", help="a report id: also list each table's rows, as export takes them")
     c = commands.add_parser("reproduce", help="run tables beside the paper's numbers")
-    c.add_argument("report", help="a report id, or 'all'")
+    c.add_argument("report", nargs="?", help="a report id, or 'all'")
     c.add_argument("tables", nargs="*", help="tables to run (default: all of the report's)")
     add_run_options(c)
     c.add_argument("--shard", type=shard, metavar="K/N", help="run only the K-th of N slices of each table's trials")
     c = commands.add_parser("collect", help="assemble the tables from stored trials (of every shard); run nothing")
-    c.add_argument("report", help="a report id, or 'all'")
+    c.add_argument("report", nargs="?", help="a report id, or 'all'")
     c.add_argument("tables", nargs="*", help="tables (default: all of the report's)")
     add_run_options(c)
     c = commands.add_parser("sensitivity", help="run tables once per candidate of each unstated choice; write what the result depends on")
-    c.add_argument("report", help="a report id, or 'all'")
+    c.add_argument("report", nargs="?", help="a report id, or 'all'")
     c.add_argument("tables", nargs="*", help="tables (default: those an unstated choice applies to)")
     add_run_options(c, out="results/sensitivity")
     c.add_argument("--reuse", type=data_folder, metavar="DIR", help="copy finished trials of identical identity from this results folder (e.g. reference/fast) instead of running them")
@@ -249,7 +249,7 @@ def describe(reports: Sequence[Report], rows: bool = False) -> str:
     each table's rows (the names `export` takes, and the folder names it writes, which it also takes)."""
     lines = []
     for report in reports:
-        lines.append(f"{report.id}: {report.title}  [{report.source}]")
+        lines.append(f"{report.id}: {report.title}")
         lines += [f"  protocol: {line}" for line in report.protocol]
         for table in report.tables:
             data = table.data or "none (no data set)"
@@ -300,6 +300,8 @@ def _check_overrides(report, table, options) -> None:
 
 
 def _reports(args, load, report_ids) -> list[Report]:
+    if args.report is None:
+        raise UsageError(f"name a report, or 'all': {', '.join(report_ids)} (`list` shows their tables)")
     if args.report == "all":
         if args.tables:
             raise UsageError("'all' takes no table names")
@@ -382,6 +384,19 @@ def _refresh_report(out, prog) -> None:
     print(f"report: {written.html}{skipped}")
 
 
+def _check_profile_of_outputs(report, table, options) -> None:
+    """A table's files are `<out>/<report>/<table>.*` whatever the profile: a run of another
+    profile than the one already there would replace that table, so it is refused."""
+    path = Path(options.out) / report.id / f"{table.name}.json"
+    try:
+        there = json.loads(path.read_text()).get("profile")
+    except (OSError, ValueError, AttributeError):
+        return
+    if there and there != options.profile:
+        raise UsageError(f"{path} holds the {there} profile's table, which a {options.profile} run would replace: "
+                         f"give this run its own folder (--out {Path(options.out) / options.profile})")
+
+
 def run_command(args, load, report_ids, prog) -> int:
     """`reproduce` and `collect`: every selected table, one after another."""
     collect = args.command == "collect"
@@ -390,6 +405,7 @@ def run_command(args, load, report_ids, prog) -> int:
     tables = [(report, table) for report in reports for table in _select(report, args.tables)]
     for report, table in tables:
         _check_overrides(report, table, options)
+        _check_profile_of_outputs(report, table, options)
     if collect:
         for report in reports:
             trials = Path(options.out) / report.id / "trials"
@@ -457,7 +473,9 @@ def sensitivity_command(args, load, report_ids, prog) -> int:
                 failed += [f"{report.id}/{table.name} {failure}" for failure in error.failures]
     except KeyboardInterrupt:
         return _interrupted(options, prog)
-    print(f"sensitivity: {options.out}/<report>/<table>.sensitivity.json and .md; `{prog} report` shows them under 'What the result depends on'")
+    written = [Path(options.out) / report.id / f"{table.name}{SENSITIVITY_SUFFIX}.json" for report, table in tables]
+    print(f"sensitivity: {', '.join(str(path) for path in written if path.exists())} (and .md beside each); "
+          f"`{prog} report` shows them under 'What the result depends on'")
     return _failed(failed, options, prog) if failed else 0
 
 

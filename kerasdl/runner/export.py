@@ -20,12 +20,17 @@ from kerasdl.runner.execute import plan_table, run_plan, run_trial, store_of
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.spec import Report
+from kerasdl.runner.verdict import is_timing
 
-LOWER_IS_BETTER = ("error", "loss", "time", "_s", "ms_per", "diff")
+# Words of a column's name (`test_error_pct`, `max_abs_diff`) that make smaller better, besides
+# the time units of `verdict.is_timing`.
+LOWER_IS_BETTER = frozenset({"error", "loss", "time", "diff"})
 
 
 def lower_is_better(column: str) -> bool:
-    return any(word in column for word in LOWER_IS_BETTER)
+    """Whether smaller is better in `column`, read from the `_`-separated words of its name (so
+    `pixel_std` is not a time in seconds)."""
+    return bool(LOWER_IS_BETTER & set(column.lower().split("_"))) or is_timing(column)
 
 
 class ExportError(ValueError):

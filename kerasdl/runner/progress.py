@@ -18,6 +18,8 @@ class Progress:
     def __init__(self, quiet: bool = False, stream=None):
         self.quiet = quiet
         self.stream = stream or sys.stderr
+        # Into a file or pipe (a redirected log): one update a minute at most, not many a second.
+        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._bar = None
         self._epochs = 1
         self._counted = {}  # key -> epochs counted for that running trial
@@ -33,13 +35,14 @@ class Progress:
             file=self.stream,
             dynamic_ncols=True,
             leave=True,
+            mininterval=0.1 if self._tty else 60.0,
         )
 
     def start_trial(self, label: str, key=None) -> None:
         self._counted[key] = 0
         if self._bar is not None:
             running = len(self._counted)
-            self._bar.set_postfix_str(label if running == 1 else f"{label} (+{running - 1} running)")
+            self._bar.set_postfix_str(label if running == 1 else f"{label} (+{running - 1} running)", refresh=self._tty)
 
     def epoch_done(self, key=None) -> None:
         if self._bar is None or key not in self._counted:

@@ -259,7 +259,8 @@ def candidate_lines(doc: Mapping[str, Any]) -> list[dict]:
                     "missing": candidate["missing"],
                     "reused": candidate.get("reused", 0),
                     "cells": [cell_text(doc, row, c) for row in candidate["rows"] for c in doc["columns"]],
-                    "counts": "{consistent} / {compared}".format(**candidate_counts(candidate)),
+                    "counts": "{consistent} / {compared}".format(**candidate_counts(candidate))
+                    + ("" if "judged_from" in candidate else " (rule 1, as stored)"),
                     "holding": "{holding} / {stated}".format(**verdicts.count_conclusions(candidate["conclusions"])),
                     "marks": [
                         {"mark": MARKS[c["holds"]], "holds": c["holds"], "flips": i in flipped}

@@ -91,14 +91,24 @@ def _trials_note(plan: TablePlan) -> list[str]:
 
 
 def _set_choices_note(plan: TablePlan) -> list[str]:
-    """Says so when `--set` gave an unstated choice another value than the one its footnote names."""
+    """Says so for every `--set` that gives a setting another value than the protocol's: an unstated
+    choice's footnote, or a note naming the protocol's value, describes the protocol, not this run."""
     overrides = plan.options.overrides
-    return [
-        f"This run sets {choice.title} `{choice.key}={value_text(overrides[choice.key])}` (`--set`); "
-        f"the footnote below names the tables' default, `{value_text(choice.default.value)}`."
-        for choice in plan.report.choices_of(plan.table)
-        if choice.key in overrides and overrides[choice.key] != choice.default.value
-    ]
+    choices = {choice.key: choice for choice in plan.report.choices_of(plan.table)}
+    protocol = plan.report.settings(plan.table, plan.profile)
+    notes = []
+    for key, value in overrides.items():
+        if key in choices:
+            if value != choices[key].default.value:
+                notes.append(f"This run sets {choices[key].title} `{key}={value_text(value)}` (`--set`); "
+                             f"the footnote below names the tables' default, `{value_text(choices[key].default.value)}`.")
+            continue
+        rows = {value_text(row.config[key]) for row in plan.table.rows if key in row.config}
+        before = value_text(protocol[key]) if key in protocol else ", ".join(sorted(rows)) or "unset"
+        if before != value_text(value):
+            notes.append(f"This run sets `{key}={value_text(value)}` (`--set`) in every row, over the protocol's "
+                         f"`{before}`: the notes below describe the protocol.")
+    return notes
 
 
 def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> dict:

@@ -186,7 +186,7 @@ def _judge(difference: float, ours, theirs, *, digit: float, floor: float, exact
         return {"verdict": "higher" if difference > 0 else "lower", "tolerance": tolerance, "terms": terms}
     if spread_p is not None and spread_p < (1.0 - LEVEL) / 2.0:
         return {"verdict": "spread differs", "tolerance": tolerance, "terms": terms,
-                "why": f"variances differ (F test p = {spread_p:.2g})"}
+                "why": f"variances: F test p = {spread_p:.2g}"}
     if ours[2] < MIN_TRIALS:
         return {"verdict": "underpowered", "tolerance": tolerance, "terms": terms,
                 "why": f"{ours[2]} run{'s' if ours[2] != 1 else ''} of ours, fewer than {MIN_TRIALS}"}
