@@ -55,7 +55,7 @@ def test_summary_shape_and_outputs(tmp_path):
     stats = small["reproduced"]["score"]
     assert len(stats["values"]) == 3
     assert stats["mean"] == pytest.approx(np.mean(stats["values"]))
-    assert stats["std"] == pytest.approx(np.std(stats["values"]))
+    assert stats["std"] == pytest.approx(np.std(stats["values"], ddof=1))
     assert stats["max"] == pytest.approx(max(stats["values"]))
     assert summary["conclusions"] == [{"claim": "big beats small", "holds": True}]
     folder = tmp_path / "toy"
