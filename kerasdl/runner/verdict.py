@@ -117,11 +117,8 @@ def sample_std(stats: Mapping[str, Any] | None) -> float | None:
     if len(values) >= 2:
         mean = sum(values) / len(values)
         return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
-    n = int(stats.get("n") or 0)
-    if n >= 2 and _finite(stats.get("std")):
-        # A document without values: its `std` is the sample std from rule 2 on (`ddof` says which).
-        ddof = stats.get("ddof", 1)
-        return float(stats["std"]) * math.sqrt((n - ddof) / (n - 1))
+    if int(stats.get("n") or 0) >= 2 and _finite(stats.get("std")):
+        return float(stats["std"])  # stats without values (made-up ones): `std` is the sample std
     return None
 
 
