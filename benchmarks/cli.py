@@ -27,9 +27,9 @@ def parser() -> Parser:
     p.add_argument("names", nargs="*", help=f"benchmarks to run: {', '.join(NAMES)} (default: all but suite)")
     p.add_argument("--quick", action="store_true", help="tiny sizes, one repetition (tests)")
     p.add_argument("--repeats", type=positive_int, default=20, help="timed repetitions per figure (default 20)")
-    p.add_argument("--epochs", type=positive_int, default=4, help="lenet5_train, q6_train: epochs per variant, the first untimed (default 4)")
+    p.add_argument("--epochs", type=positive_int, default=4, help="lenet5_train, q6_train, paper_train: epochs per variant, the first untimed (default 4)")
     p.add_argument("--onednn", choices=("off", "on", "both"), default="both",
-                   help="lenet5_train, q6_train, lppool: TensorFlow with oneDNN off, on, or both, each in a fresh process "
+                   help="lenet5_train, q6_train, paper_train, lppool: TensorFlow with oneDNN off, on, or both, each in a fresh process "
                         "(TF_ENABLE_ONEDNN_OPTS=0/1; default both); the other benchmarks run in this process, "
                         "as its environment has it")
     p.add_argument("--out", type=out_folder, default="results/benchmarks", help="JSON folder (default results/benchmarks/)")

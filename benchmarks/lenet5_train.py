@@ -117,14 +117,17 @@ def runner_fit(x, y, epochs, steps_per_execution=None):
     return timer.times
 
 
-def torch_model(torch):
-    """LeNet-5 in torch.nn, as `build_lenet5` builds it (He-normal kernels, zero biases), giving
-    logits: CrossEntropyLoss on them is the Keras model's softmax + sparse cross-entropy."""
+def torch_model(torch, input_shape=(28, 28, 1)):
+    """LeNet-5 in torch.nn, as `build_lenet5` builds it for `input_shape` (He-normal kernels,
+    zero biases), giving logits: CrossEntropyLoss on them is the Keras model's softmax + sparse
+    cross-entropy."""
     nn = torch.nn
+    side, _, channels = input_shape
+    flat = ((side - 4) // 2 - 4) // 2  # two valid 5x5 convolutions, each followed by 2x2 pooling
     model = nn.Sequential(
-        nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(channels, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(16 * 4 * 4, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+        nn.Flatten(), nn.Linear(16 * flat * flat, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
     )
     for m in model:
         if isinstance(m, (nn.Conv2d, nn.Linear)):

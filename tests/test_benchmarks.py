@@ -96,6 +96,46 @@ def test_q6_torch_peer_has_the_keras_networks_parameters():
         assert peer == q6_train.build(network).count_params()
 
 
+def test_paper_train_times_both_networks_in_each_setting(tmp_path):
+    from benchmarks import paper_train
+
+    run_quick(tmp_path, "paper_train", "--onednn", "on")
+    doc = document(tmp_path, "paper_train")
+    tf_rows = [row for row in doc["rows"] if row["oneDNN"] is not None]
+    assert {(row["network"], row["variant"]) for row in tf_rows} == {
+        (case, variant) for case in paper_train.CASES
+        for variant in ("runner (kerasdl.runner.fit)", "model.fit, arrays (Keras defaults)")
+    }
+    assert all(row["epoch_s"] > 0 for row in doc["rows"])
+
+
+def test_paper_train_peers_are_the_tables_networks():
+    """The torch peers have the Keras networks' parameters, and the tables' batch sizes are the
+    ones the benchmark names."""
+    torch = pytest.importorskip("torch")
+    from benchmarks import paper_train, training
+
+    for case in paper_train.CASES:
+        x, _ = training.images(8, paper_train.SHAPE[case])
+        peer = sum(p.numel() for p in paper_train.torch_model(torch, case, x).parameters())
+        assert peer == paper_train.builder(case, x)().count_params()
+    assert (paper_train.batch(paper_train.CONVNET), paper_train.batch(paper_train.LENET5)) == (16, 128)
+
+
+def test_paper_train_torch_normalizations_match_the_layers():
+    torch = pytest.importorskip("torch")
+    import numpy as np
+    from benchmarks import paper_train
+    from kerasdl.layers import DivisiveNormalization, SubtractiveNormalization
+
+    x = np.random.default_rng(0).normal(size=(2, 12, 12, 3)).astype("float32")
+    Subtractive, Divisive = paper_train.local_normalizations(torch)
+    nchw = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    for ours, peer in ((SubtractiveNormalization(7), Subtractive()), (DivisiveNormalization(7, threshold=1.0), Divisive(1.0))):
+        expected = np.asarray(ours(x))
+        np.testing.assert_allclose(peer(nchw).numpy().transpose(0, 2, 3, 1), expected, atol=1e-5)
+
+
 @onednn_forced
 def test_onednn_enabled_follows_TF_ENABLE_ONEDNN_OPTS():
     """The detection itself: False in a fresh process with TF_ENABLE_ONEDNN_OPTS=0, True with =1,
