@@ -6,7 +6,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasdl.validation import check_data_format, check_int, check_positive
+from kerasdl.layers.base import SpatialLayer
+from kerasdl.validation import check_int, check_positive
 
 
 def _torch_gaussian_1d(size, sigma):
@@ -15,26 +16,22 @@ def _torch_gaussian_1d(size, sigma):
     return np.exp(-0.5 * (offsets / (sigma * size)) ** 2)
 
 
-class _LocalNormalization(keras.layers.Layer):
+class _LocalNormalization(SpatialLayer):
     """What both of Torch7's local normalisations share: the separable Gaussian window
     (`image.gaussian1D(kernel_size, sigma)`, normalised to sum 1), zero padding, a statistic taken
     jointly over all maps, and the border correction that divides it by the same smoothing of a
     map of ones."""
 
+    CONFIG = ("kernel_size", "sigma", "data_format")
+
     def __init__(self, kernel_size=7, sigma=0.25, data_format=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(data_format, **kwargs)
         self.kernel_size = check_int("kernel_size", kernel_size, 1)
         if self.kernel_size % 2 == 0:
             raise ValueError(f"`kernel_size` must be odd, got {kernel_size!r}")
         self.sigma = check_positive("sigma", sigma)
-        self.data_format = check_data_format(data_format)
         taps = _torch_gaussian_1d(self.kernel_size, self.sigma)
         self._taps = taps / taps.sum()
-        self.input_spec = keras.layers.InputSpec(ndim=4)
-
-    @property
-    def _channel_axis(self):
-        return -1 if self.data_format == "channels_last" else 1
 
     def _smooth(self, maps):
         """Separable Gaussian smoothing of channels-last, one-channel `maps`."""
@@ -58,13 +55,6 @@ class _LocalNormalization(keras.layers.Layer):
         """A one-channel, channels-last `statistic` broadcastable over the input's maps."""
         return ops.expand_dims(statistic[..., 0], self._channel_axis)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"kernel_size": self.kernel_size, "sigma": self.sigma, "data_format": self.data_format})
-        return config
 
 
 @keras.saving.register_keras_serializable(package="kerasdl")
@@ -153,6 +143,7 @@ class DivisiveNormalization(_LocalNormalization):
     (8, 32, 32, 1)
     """
 
+    CONFIG = ("kernel_size", "sigma", "threshold", "thresval", "data_format")
     # Below this, the local mean square is taken as this: the root keeps a finite slope.
     _FLOOR = 1e-12
 
@@ -168,7 +159,3 @@ class DivisiveNormalization(_LocalNormalization):
         std = ops.where(std > self.threshold, std, self.thresval)
         return inputs / self._over_maps(std)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update({"threshold": self.threshold, "thresval": self.thresval})
-        return config

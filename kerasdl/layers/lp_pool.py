@@ -8,8 +8,8 @@ import ml_dtypes
 import numpy as np
 from keras import ops
 
-from kerasdl.layers.layout import from_channels_last, to_channels_last
-from kerasdl.validation import check_choice, check_data_format, check_int, check_positive
+from kerasdl.layers.base import Pooling2D
+from kerasdl.validation import check_choice, check_int, check_positive
 
 
 def _integer_power(base, exponent):
@@ -53,7 +53,7 @@ def gaussian_kernel(size):
 
 
 @keras.saving.register_keras_serializable(package="kerasdl")
-class LpPool2D(keras.layers.Layer):
+class LpPool2D(Pooling2D):
     """Lp pooling `O = (sum_window G * |I|^p)^(1/p)`, per channel.
 
     Sermanet, Chintala & LeCun (2012), "Convolutional Neural Networks Applied to House Numbers
@@ -112,6 +112,8 @@ class LpPool2D(keras.layers.Layer):
     (8, 14, 14, 32)
     """
 
+    CONFIG = ("p", "pool_size", "strides", "kernel", "padding", "epsilon", "data_format")
+
     def __init__(
         self,
         p=2,
@@ -123,7 +125,7 @@ class LpPool2D(keras.layers.Layer):
         data_format=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(pool_size, strides, data_format, **kwargs)
         if (
             isinstance(p, bool)
             or not isinstance(p, numbers.Real)
@@ -133,12 +135,9 @@ class LpPool2D(keras.layers.Layer):
         ):
             raise ValueError(f"`p` must be a non-zero number or float('inf'), got {p!r}")
         self.p = float(p)
-        self.pool_size = check_int("pool_size", pool_size, 1)
-        self.strides = check_int("strides", strides, 1)
         self.kernel = check_choice("kernel", kernel, ("gaussian", "uniform"))
         self.padding = check_choice("padding", padding, ("same", "valid"))
         self.epsilon = check_positive("epsilon", epsilon)
-        self.data_format = check_data_format(data_format)
         # Half-precision policies (keras.mixed_precision) pool in float32: |I|^p and the window
         # sums leave float16's range for most p (p=-1 at epsilon 1e-6 sums 1e6), and cast back.
         self._math_dtype = "float32" if self.compute_dtype in ("float16", "bfloat16") else self.compute_dtype
@@ -153,11 +152,6 @@ class LpPool2D(keras.layers.Layer):
             floor = math.exp(self.p * math.log(self.epsilon))
             self._flush = floor < float(finfo.tiny)
             self._floor = max(floor, float(finfo.tiny))
-        self.input_spec = keras.layers.InputSpec(ndim=4)
-
-    @property
-    def _channel_axis(self):
-        return -1 if self.data_format == "channels_last" else 1
 
     def build(self, input_shape):
         channels = input_shape[self._channel_axis]
@@ -171,12 +165,11 @@ class LpPool2D(keras.layers.Layer):
         self._window = np.tile(window[:, :, None, None], (1, 1, channels, 1))
         self.input_spec = keras.layers.InputSpec(ndim=4, axes={self._channel_axis: channels})
 
-    def call(self, inputs):
-        pooled = self._pool(ops.cast(to_channels_last(inputs, self.data_format), self._math_dtype))
-        return ops.cast(from_channels_last(pooled, self.data_format), self.compute_dtype)
-
     def _pool(self, inputs):
-        """Lp pooling of channels-last `inputs` (see `kerasdl.layers.layout`)."""
+        """Lp pooling of channels-last `inputs` (see `kerasdl.layers.layout`), in `_math_dtype`."""
+        return ops.cast(self._pool_in_math_dtype(ops.cast(inputs, self._math_dtype)), self.compute_dtype)
+
+    def _pool_in_math_dtype(self, inputs):
         if self.p == math.inf:
             return ops.max_pool(inputs, self.pool_size, self.strides, self.padding, "channels_last")
         window = ops.convert_to_tensor(self._window, dtype=self._math_dtype)
@@ -255,29 +248,7 @@ class LpPool2D(keras.layers.Layer):
             return _integer_power(base, int(self.p))
         return ops.power(ops.abs(inputs), self.p)
 
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        spatial_axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
-        for axis in spatial_axes:
-            if shape[axis] is None:
-                continue
-            if self.padding == "same":
-                shape[axis] = -(-shape[axis] // self.strides)
-            else:
-                shape[axis] = (shape[axis] - self.pool_size) // self.strides + 1
-        return tuple(shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "p": self.p,
-                "pool_size": self.pool_size,
-                "strides": self.strides,
-                "kernel": self.kernel,
-                "padding": self.padding,
-                "epsilon": self.epsilon,
-                "data_format": self.data_format,
-            }
-        )
-        return config
+    def _pooled(self, n):
+        if self.padding == "same":
+            return -(-n // self.strides)
+        return (n - self.pool_size) // self.strides + 1

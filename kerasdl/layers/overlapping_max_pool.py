@@ -5,12 +5,12 @@ import math
 import keras
 from keras import ops
 
-from kerasdl.layers.layout import from_channels_last, to_channels_last
-from kerasdl.validation import check_data_format, check_int
+from kerasdl.layers.base import Pooling2D
+from kerasdl.validation import check_int
 
 
 @keras.saving.register_keras_serializable(package="kerasdl")
-class OverlappingMaxPool2D(keras.layers.Layer):
+class OverlappingMaxPool2D(Pooling2D):
     """Torch7's `SpatialMaxPooling(k, k, s, s, pad, pad)`: max pooling whose padding never wins.
 
     Report `convnet_tricks`, 2.3.2, replaces 2x2 max pooling by overlapping windows: window 3,
@@ -44,39 +44,15 @@ class OverlappingMaxPool2D(keras.layers.Layer):
     """
 
     def __init__(self, pool_size=3, strides=2, padding=1, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.pool_size = check_int("pool_size", pool_size, 1)
-        self.strides = check_int("strides", strides, 1)
+        super().__init__(pool_size, strides, data_format, **kwargs)
         self.padding = check_int("padding", padding, 0)
         if self.padding >= self.pool_size:
             raise ValueError(f"`padding` must be < pool_size={self.pool_size}, got {padding!r}")
-        self.data_format = check_data_format(data_format)
-        self.input_spec = keras.layers.InputSpec(ndim=4)
 
-    def call(self, inputs):
+    def _pool(self, inputs):
         p = self.padding
-        x = to_channels_last(inputs, self.data_format)
-        x = ops.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], constant_values=-math.inf)
-        pooled = ops.max_pool(x, self.pool_size, self.strides, "valid", "channels_last")
-        return from_channels_last(pooled, self.data_format)
+        padded = ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], constant_values=-math.inf)
+        return ops.max_pool(padded, self.pool_size, self.strides, "valid", "channels_last")
 
-    def compute_output_shape(self, input_shape):
-        def pooled(n):
-            return None if n is None else (n + 2 * self.padding - self.pool_size) // self.strides + 1
-
-        batch, *dims = input_shape
-        if self.data_format == "channels_last":
-            return (batch, pooled(dims[0]), pooled(dims[1]), dims[2])
-        return (batch, dims[0], pooled(dims[1]), pooled(dims[2]))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "pool_size": self.pool_size,
-                "strides": self.strides,
-                "padding": self.padding,
-                "data_format": self.data_format,
-            }
-        )
-        return config
+    def _pooled(self, n):
+        return (n + 2 * self.padding - self.pool_size) // self.strides + 1
