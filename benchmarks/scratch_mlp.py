@@ -15,7 +15,8 @@ from benchmarks import common
 
 def run(args, echo=print) -> dict:
     from kerasdl.runner import RunOptions
-    from kerasdl.runner.execute import plan_table, run_trial
+    from kerasdl.runner.execute import run_trial
+    from kerasdl.runner.plan import plan_table
     from kerasdl.runner.store import TrialStore
     from reproduce.scratch_mlp import REPORT
 
@@ -32,10 +33,10 @@ def run(args, echo=print) -> dict:
                 start = time.perf_counter()
                 record = run_trial(plan, planned, store)
                 wall = time.perf_counter() - start
-                times[backend, planned[0].name] = record["metrics"]["time_s"]
-                rows.append({"network": planned[0].name, "backend": backend,
+                times[backend, planned.row.name] = record["metrics"]["time_s"]
+                rows.append({"network": planned.row.name, "backend": backend,
                              "train_s": record["metrics"]["time_s"], "trial_wall_s": wall,
-                             "paper_s": planned[0].paper["time_s"]})
+                             "paper_s": planned.row.paper["time_s"]})
     for row in rows:
         row["vs ANN1 (same backend)"] = times[row["backend"], row["network"]] / times[row["backend"], "ANN1"]
         row["paper vs ANN1"] = row["paper_s"] / table.row("ANN1").paper["time_s"]

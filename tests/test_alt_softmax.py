@@ -9,8 +9,8 @@ import pytest
 from kerasdl import layers as klayers
 from kerasdl.data import Dataset, DataUnavailableError
 from kerasdl.regularizers import SignedLp
-from kerasdl.runner import RunOptions, Row, Trial
-from kerasdl.runner.execute import plan_table
+from kerasdl.runner import RunOptions, Trial
+from kerasdl.runner.plan import plan_table
 from reproduce import alt_softmax as alt
 
 SMOKE = alt.PROFILES["smoke"]
@@ -84,7 +84,7 @@ def test_profiles_run_the_stand_in_except_paper():
 def test_a_stand_in_plan_loads_the_stand_in(shared_data):
     plan = plan_table(alt.REPORT, alt.q2, RunOptions(profile="smoke", data_dir=str(shared_data)))
     assert plan.data.name == "mnist" and len(plan.data.y_train) == SMOKE["n_train"]
-    assert {t[4]["data_name"] for t in plan.trials} == {"mnist"}
+    assert {t.identity["data_name"] for t in plan.trials} == {"mnist"}
 
 
 def _svhn(n_train=600, n_test=300, n_extra=None, seed=0):

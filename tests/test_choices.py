@@ -2,7 +2,7 @@
 
 import pytest
 from kerasdl.runner import Candidate, Choice, Report, Row, Table, RunOptions
-from kerasdl.runner.execute import plan_table
+from kerasdl.runner.plan import plan_table
 
 def run(trial):
     raise AssertionError("planning runs no trial")
@@ -17,9 +17,9 @@ def test_default_leaves_identity():
     plain = plan_table(r, t, RunOptions(profile="smoke"))
     default = plan_table(r, t, RunOptions(profile="smoke", overrides={"optimizer": "sgd"}))
     other = plan_table(r, t, RunOptions(profile="smoke", overrides={"optimizer": "adam"}))
-    assert plain.trials[0][4] == default.trials[0][4]
-    assert other.trials[0][3]["optimizer"] == "adam"
-    assert r.unstated[0].of(plain.trials[0][3]) == "sgd"
+    assert plain.trials[0].identity == default.trials[0].identity
+    assert other.trials[0].config["optimizer"] == "adam"
+    assert r.unstated[0].of(plain.trials[0].config) == "sgd"
     with pytest.raises(ValueError, match="choose from: sgd, adam"):
         plan_table(r, t, RunOptions(profile="smoke", overrides={"optimizer": "rmsprop"}))
 
@@ -40,8 +40,8 @@ def test_rows_that_do_not_read_a_choice_keep_their_identity():
     t = Table("t", "x", ["a"], [Row("r", {"a": 1.0}, {"init": "he"}), Row("s", {"a": 1.0}, {"init": "random"})], run)
     c = Choice("random_init", "random", Candidate("normal", "a"), [Candidate("uniform", "b")], reads=lambda c: c["init"] == "random")
     r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c])
-    plain = [trial[4] for trial in plan_table(r, t, RunOptions(profile="smoke")).trials]
-    other = [trial[4] for trial in plan_table(r, t, RunOptions(profile="smoke", overrides={"random_init": "uniform"})).trials]
+    plain = [trial.identity for trial in plan_table(r, t, RunOptions(profile="smoke")).trials]
+    other = [trial.identity for trial in plan_table(r, t, RunOptions(profile="smoke", overrides={"random_init": "uniform"})).trials]
     assert other[0] == plain[0] and other[1] != plain[1] and other[1]["config"]["random_init"] == "uniform"
 
 
@@ -49,7 +49,7 @@ def test_a_value_equal_to_a_candidate_is_planned_as_that_candidate():
     t = Table("t", "x", ["a"], [Row("r", {"a": 1.0})], run)
     c = Choice("dampening", "d", Candidate("momentum", "a"), [Candidate(0, "b")])
     r = Report("toy", "toy", "s", [t], {"smoke": {"trials": 1}, "fast": {"trials": 1}, "paper": {"trials": 1}}, unstated=[c])
-    as_int, as_float = (plan_table(r, t, RunOptions(profile="smoke", overrides={"dampening": v})).trials[0][4] for v in (0, 0.0))
+    as_int, as_float = (plan_table(r, t, RunOptions(profile="smoke", overrides={"dampening": v})).trials[0].identity for v in (0, 0.0))
     assert as_int == as_float and type(as_float["config"]["dampening"]) is int
 
 

@@ -10,7 +10,7 @@ import pytest
 from kerasdl.data import Dataset
 from kerasdl.runner.cli import reproduce_main
 from kerasdl.runner.registry import load_report, report_ids
-from kerasdl.runner.execute import check_overrides
+from kerasdl.runner.plan import check_overrides
 from reproduce import classifiers
 from tests.test_cli import write_fake_data
 

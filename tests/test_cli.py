@@ -132,6 +132,23 @@ def test_list_of_one_report_shows_its_rows_as_export_takes_them(capsys):
     assert cli("list", "nope") == 2 and "unknown report 'nope'" in capsys.readouterr().err
 
 
+def test_config_prints_the_plan_a_run_would_make(capsys):
+    """`config` runs nothing and prints each row's merged settings and trial keys: the keys of
+    the published fast records, and with --set the overridden value in every row."""
+    assert cli("config", "scratch_mlp", "--json") == 0
+    plans = json.loads(capsys.readouterr().out)
+    keys = [t["key"] for plan in plans for row in plan["rows"] for t in row["trials"]]
+    assert keys and all((ROOT / "reference/fast/scratch_mlp/trials" / f"{key}.json").exists() for key in keys)
+    table = load_report("scratch_mlp").tables[0]
+    assert [row["row"] for row in plans[0]["rows"]] == [row.name for row in table.rows]
+    assert cli("config", "scratch_mlp", table.name, "--set", "backend=keras") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"scratch_mlp/{table.name}: profile fast") and 'backend="keras"' in out
+    assert all(f"  {row.name}: " in out for row in table.rows)
+    assert cli("config", "scratch_mlp", "--set", "nope=1") == 2
+    assert "unknown setting(s) nope" in capsys.readouterr().err
+
+
 def test_list_names_every_report_and_table(capsys):
     assert cli("list") == 0
     out = capsys.readouterr().out

@@ -14,8 +14,10 @@ import pytest
 
 import concurrent.futures as futures
 
-from kerasdl.runner import RunOptions, execute, parallel, run_table
-from kerasdl.runner.parallel import TrialFailed, auto_jobs, report_location, threads_per_worker
+from kerasdl.runner import RunOptions, control, execute, parallel, run_table
+from kerasdl.runner.plan import plan_table
+from kerasdl.runner.control import TrialFailed
+from kerasdl.runner.parallel import auto_jobs, report_location, threads_per_worker
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.store import canonical
 from tests import parallel_report
@@ -155,7 +157,7 @@ def interrupted(*args):
 def test_an_interrupted_pool_is_dropped_and_the_next_run_gets_a_fresh_one(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "WorkerPool", ThreadPool)
     monkeypatch.setattr(parallel, "_pools", {})
-    plan = execute.plan_table(parallel_report.REPORT, parallel_report.good, RunOptions("smoke", out=tmp_path, jobs=2))
+    plan = plan_table(parallel_report.REPORT, parallel_report.good, RunOptions("smoke", out=tmp_path, jobs=2))
     stopped = parallel.pool_for(2)
     with pytest.raises(KeyboardInterrupt):
         parallel.run_parallel(plan, [0, 1], interrupted)
@@ -164,18 +166,18 @@ def test_an_interrupted_pool_is_dropped_and_the_next_run_gets_a_fresh_one(tmp_pa
     assert fresh is not stopped and not fresh.stop.is_set()
 
     def finish(location, table, planning, out, position, progress):
-        return {"identity": plan.trials[position][4]}
+        return {"identity": plan.trials[position].identity}
 
     # The next run in this process runs (the stopped pool would stop it at once).
     assert sorted(parallel.run_parallel(plan, [0, 1, 2], finish)) == [0, 1, 2]
     assert parallel.pool_for(2) is fresh
     # A stop requested by the parent (SIGTERM) drops the pool too.
-    execute.STOP.set()
+    control.STOP.set()
     try:
         with pytest.raises(KeyboardInterrupt):
             parallel.run_parallel(plan, [0], finish)
     finally:
-        execute.STOP.clear()
+        control.STOP.clear()
     assert parallel._pools == {}
 
 
@@ -187,10 +189,10 @@ def test_worker_plans_are_cached_per_table_options_and_out(tmp_path):
     assert execute._worker_plan(location, "good", smoke, str(tmp_path / "a")) is a
     assert (a.options.out, b.options.out) == (str(tmp_path / "a"), str(tmp_path / "b"))
     assert execute._worker_plan(location, "slow", smoke, str(tmp_path / "a")).table.name == "slow"
-    assert [t[2] for t in execute._worker_plan(location, "good", seeded, str(tmp_path / "a")).trials][:3] == [7, 8, 9]
+    assert [t.seed for t in execute._worker_plan(location, "good", seeded, str(tmp_path / "a")).trials][:3] == [7, 8, 9]
     assert a.options.out == str(tmp_path / "a")  # a cached plan is never changed in place
     # Each trial lands in its own run's store, whatever ran before in the worker.
     for name in ("a", "b", "a"):
         record = execute.run_in_worker(location, "good", smoke, str(tmp_path / name), 0)
-        assert record["identity"] == a.trials[0][4]
+        assert record["identity"] == a.trials[0].identity
     assert len(_records(tmp_path / "a")) == len(_records(tmp_path / "b")) == 1

@@ -68,11 +68,11 @@ def test_the_published_trials_are_those_the_code_plans(report_id, shared_data):
     there is planned: the code still runs exactly the published experiments (same identities), so
     refactoring changed no setting and nothing would re-run."""
     from kerasdl.runner import RunOptions, registry
-    from kerasdl.runner.execute import plan_table
+    from kerasdl.runner.plan import plan_table
     from kerasdl.runner.store import trial_key
 
     report = registry.load_report(report_id)
     options = RunOptions(profile="fast", data_dir=str(shared_data))
-    planned = {trial_key(t[4]) for table in report.tables for t in plan_table(report, table, options).trials}
+    planned = {trial_key(t.identity) for table in report.tables for t in plan_table(report, table, options).trials}
     stored = {p.stem for p in (ROOT / "reference" / "fast" / report_id / "trials").glob("*.json")}
     assert planned == stored

@@ -430,16 +430,16 @@ class TestReportBackends:
         assert result.diverged_epoch is None
 
     def test_keras_backend_stops_on_request(self):
-        from kerasdl.runner import execute
+        from kerasdl.runner import control
         from reproduce import scratch_mlp
 
         trial, done = self.trial("keras")
-        execute.STOP.set()
+        control.STOP.set()
         try:
             with pytest.raises(KeyboardInterrupt):
                 scratch_mlp.run(trial)
         finally:
-            execute.STOP.clear()
+            control.STOP.clear()
         assert done == []
 
     def test_keras_backend_notes_divergence(self):

@@ -7,7 +7,7 @@ import pytest
 
 from kerasdl import unstated
 from kerasdl.runner import Candidate, Choice, RunOptions
-from kerasdl.runner.execute import plan_table
+from kerasdl.runner.plan import plan_table
 from reproduce import alt_softmax, convnet_tricks, lenet5, scratch_mlp
 from tests.test_cli import write_fake_data
 from tests.test_data_svhn import write_mat
@@ -33,7 +33,7 @@ def test_default_keeps_the_trials_and_the_others_change_them(report, table, choi
     def identities(**overrides):
         overrides = {**SETTINGS.get(report.id, {}), **overrides}
         plan = plan_table(report, table, RunOptions(profile="smoke", data_dir=data_dir, overrides=overrides))
-        return [planned[4] for planned in plan.trials]
+        return [planned.identity for planned in plan.trials]
 
     plain = identities()
     assert all(choice.of(i["config"]) == choice.default.value for i in plain)

@@ -23,7 +23,7 @@ from pathlib import Path
 import keras
 import keras_tuner as kt
 
-from kerasdl.runner.execute import data_signature, load_table_data
+from kerasdl.runner.plan import data_signature, load_table_data
 from kerasdl.runner.store import write_json_atomic
 from reproduce import classifiers
 from tuning import distributed, results

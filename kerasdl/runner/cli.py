@@ -3,6 +3,7 @@
     kerasdl list                                     reports, tables, profiles
     kerasdl reproduce REPORT|all [TABLE ...] [run options] [--shard K/N]
     kerasdl collect REPORT|all [TABLE ...] [run options]    assemble shards' tables, run nothing
+    kerasdl config REPORT|all [TABLE ...] [run options] [--json]   each row's merged config and trial keys
     kerasdl sensitivity REPORT|all [TABLE ...] [run options] [--reuse DIR]   each unstated choice's candidates
     kerasdl export REPORT TABLE ROW [--dest DIR] [run options]
     kerasdl predict MODEL INPUT ... [--top K]
@@ -36,16 +37,17 @@ from typing import Callable, Sequence
 
 from kerasdl.data import DataError
 from kerasdl.predict import PredictError, predict
-from kerasdl.runner import distribute, registry
+from kerasdl.runner import registry
 from kerasdl.runner.distribute import STRATEGIES
-from kerasdl.runner.execute import STOP, check_overrides
+from kerasdl.runner.control import STOP, TrialFailed
 from kerasdl.runner.export import ExportError, export_row
 from kerasdl.runner.options import RunOptions
-from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.parallel import auto_jobs
+from kerasdl.runner.plan import check_overrides, plan_table
 from kerasdl.runner.run import run_table
 from kerasdl.runner.sensitivity import SUFFIX as SENSITIVITY_SUFFIX, check as check_sensitivity, run_sensitivity, tables_with_choices
 from kerasdl.runner.spec import PROFILES, Report
+from kerasdl.runner.store import trial_key
 
 COMMANDS_GROUP = "kerasdl.commands"
 
@@ -164,18 +166,11 @@ def run_options(args) -> RunOptions:
     try:
         return RunOptions(
             profile=args.profile, seed=args.seed, trials=args.trials, epochs=args.epochs, data_dir=args.data_dir,
-            out=args.out, overrides=dict(args.set), strategy=args.strategy, jobs=args.jobs,
+            out=args.out, overrides=dict(args.set), strategy=args.strategy, cpu_devices=args.cpu_devices, jobs=args.jobs,
             shard=getattr(args, "shard", None), quiet=args.quiet,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
-
-
-def _start_distribution(args) -> None:
-    """Set up devices and the strategy before any other TensorFlow work, as TF requires."""
-    if args.cpu_devices:
-        distribute.split_cpu(args.cpu_devices)
-    distribute.get(args.strategy)
 
 
 # ## The parser
@@ -215,6 +210,11 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     add_run_options(c, out="results/sensitivity")
     c.add_argument("--reuse", type=data_folder, metavar="DIR", help="copy finished trials of identical identity from this results folder (e.g. reference/fast) instead of running them")
     c.add_argument("--choice", action="append", metavar="KEY", dest="only", help="run only this unstated choice's candidates (repeatable); the others are read from stored trials")
+    c = commands.add_parser("config", help="print each row's merged configuration and trial identities, as a run would plan them; run nothing")
+    c.add_argument("report", nargs="?", help="a report id, or 'all'")
+    c.add_argument("tables", nargs="*", help="tables (default: all of the report's)")
+    add_run_options(c)
+    c.add_argument("--json", action="store_true", help="print the plans as JSON (rows, configs, identities, keys)")
     c = commands.add_parser("export", help="export a row's best model as .keras and SavedModel")
     c.add_argument("report")
     c.add_argument("table")
@@ -238,7 +238,7 @@ def parser(prog: str, fixed_report: str | None = None) -> Parser:
     return p
 
 
-COMMANDS = ("list", "reproduce", "collect", "sensitivity", "export", "predict", "report", "compare")
+COMMANDS = ("list", "reproduce", "collect", "config", "sensitivity", "export", "predict", "report", "compare")
 
 
 # ## The commands
@@ -311,6 +311,53 @@ def _reports(args, load, report_ids) -> list[Report]:
     return [load(args.report)]
 
 
+def _plan_document(plan) -> dict:
+    """A plan as `config --json` prints it: per row its merged config and each trial's seed,
+    identity and store key."""
+    rows = {}
+    for planned in plan.trials:
+        row = rows.setdefault(planned.row.name, {"row": planned.row.name, "config": planned.config, "trials": []})
+        row["trials"].append({"index": planned.index, "seed": planned.seed, "key": trial_key(planned.identity),
+                              "identity": planned.identity})
+    return {"report": plan.report.id, "table": plan.table.name, "profile": plan.profile,
+            "trials_per_row": plan.trials_per_row, "protocol_trials": plan.protocol_trials, "rows": list(rows.values())}
+
+
+def describe_plan(plan) -> str:
+    """What `config` prints of a plan: the table, then per row its merged configuration (the keys
+    it shares with every row once, above) and its trials' seeds and store keys."""
+    document = _plan_document(plan)
+    configs = [row["config"] for row in document["rows"]]
+    shared = {k: v for k, v in configs[0].items() if all(k in c and c[k] == v for c in configs)} if configs else {}
+
+    def settings(config):
+        return ", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(config.items())) or "(none)"
+
+    trials = document["trials_per_row"]
+    lines = [f"{plan.report.id}/{plan.table.name}: profile {plan.profile}, {trials} trial(s) per row "
+             f"(the profile asks for {plan.protocol_trials})",
+             f"  every row: {settings(shared)}"]
+    for row in document["rows"]:
+        own = {k: v for k, v in row["config"].items() if k not in shared}
+        lines.append(f"  {row['row']}: {settings(own)}")
+        lines.append("    trials: " + ", ".join(f"seed {t['seed']} -> {t['key']}" for t in row["trials"]))
+    return "\n".join(lines)
+
+
+def config_command(args, load, report_ids) -> int:
+    """`config`: each selected table's plan, as `reproduce` with the same options would make it."""
+    options = run_options(args)
+    tables = [(report, table) for report in _reports(args, load, report_ids) for table in _select(report, args.tables)]
+    for report, table in tables:
+        _check_overrides(report, table, options)
+    plans = [plan_table(report, table, options) for report, table in tables]
+    if args.json:
+        print(json.dumps([_plan_document(plan) for plan in plans], indent=2, default=str))
+    else:
+        print("\n\n".join(describe_plan(plan) for plan in plans))
+    return 0
+
+
 def export_command(args, load, report_ids, prog) -> int:
     options = run_options(args)
     if args.report not in report_ids:
@@ -318,7 +365,7 @@ def export_command(args, load, report_ids, prog) -> int:
     report = load(args.report)
     (table,) = _select(report, [args.table])
     _check_overrides(report, table, options)
-    _start_distribution(args)
+    options.distribution  # devices and strategy first, before any other TensorFlow work
     row = _row_named(report, table, args.row)
     dest = args.dest or Path(options.out) / report.id / "export" / table.name / _slug(row)
     labels = export_row(report, table.name, row, dest, options)
@@ -412,7 +459,7 @@ def run_command(args, load, report_ids, prog) -> int:
             if not trials.is_dir() or not any(trials.glob("*.json")):
                 raise UsageError(f"no stored trials of {report.id} under {options.out} ({trials}): collect only "
                                  "summarizes trials that a run (reproduce, --shard, workers) stored there")
-    _start_distribution(args)
+    options.distribution  # devices and strategy first, before any other TensorFlow work
     _catch_sigterm()
     incomplete, failed = 0, []
     try:
@@ -425,7 +472,7 @@ def run_command(args, load, report_ids, prog) -> int:
             incomplete += bool(summary["missing_trials"]) and options.shard is None
     except KeyboardInterrupt:
         return _interrupted(options, prog)
-    if options.shard is None and distribute.is_chief(options.strategy):
+    if options.shard is None and options.distribution.chief:
         _refresh_report(options.out, prog)
     if failed:
         return _failed(failed, options, prog)
@@ -462,7 +509,7 @@ def sensitivity_command(args, load, report_ids, prog) -> int:
             raise UsageError(f"{where} has no unstated choice {', '.join(unknown)}; choose from: {', '.join(dict.fromkeys(declared))}")
         # Only the tables that a chosen choice applies to.
         tables = [(r, t) for r, t in tables if {c.key for c in r.choices_of(t)} & set(args.only)]
-    _start_distribution(args)
+    options.distribution  # devices and strategy first, before any other TensorFlow work
     _catch_sigterm()
     failed = []
     try:
@@ -528,11 +575,13 @@ def main(
             return compare.main(args.a, args.b, prog=prog)
         if command == "export":
             return export_command(args, load, report_ids, prog)
+        if command == "config":
+            return config_command(args, load, report_ids)
         if command == "sensitivity":
             return sensitivity_command(args, load, report_ids, prog)
         return run_command(args, load, report_ids, prog)
     except (UsageError, PredictError, ExportError) as error:
-        where = f"{prog} {command}" if command in ("sensitivity", "export", "predict", "report", "compare") else prog
+        where = f"{prog} {command}" if command in ("config", "sensitivity", "export", "predict", "report", "compare") else prog
         print(f"{where}: {error}", file=sys.stderr)
         return 2
     except DataError as error:

@@ -23,8 +23,11 @@ Strategies apply to Keras models; the from-scratch framework of `scratch_mlp` ig
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import os
+from pathlib import Path
 
 import tensorflow as tf
 
@@ -73,20 +76,44 @@ def identity_of(name: str, strategy: tf.distribute.Strategy) -> dict | None:
     return {"strategy": name, "replicas": strategy.num_replicas_in_sync}
 
 
-def task(name: str) -> tuple[str, int] | None:
-    """`(task type, index)` of this process in a multi-worker cluster, else None."""
+@dataclasses.dataclass(frozen=True)
+class Distribution:
+    """How and where this process trains, resolved once (`resolve`): the strategy's `name`,
+    this process's `task` `(type, index)` in a multi-worker cluster (None elsewhere), and
+    whether it is the `chief`, the one process that writes results: the `chief` task, or worker 0
+    where the cluster has none."""
+
+    name: str
+    task: tuple[str, int] | None
+    chief: bool
+
+    @property
+    def strategy(self) -> tf.distribute.Strategy:
+        return get(self.name)
+
+    def identity(self) -> dict | None:
+        return identity_of(self.name, self.strategy)
+
+    def records(self, out, report_id: str) -> Path:
+        """Where this process stores its trials of a report: the shared `<out>/<report>/trials`,
+        or for a non-chief worker its own folder under `<out>/<report>/workers/`."""
+        if self.chief:
+            return Path(out) / report_id / "trials"
+        kind, index = self.task
+        return Path(out) / report_id / "workers" / f"{kind}-{index}" / "trials"
+
+
+@functools.lru_cache(maxsize=None)
+def resolve(name: str, cpu_devices: int | None = None) -> Distribution:
+    """The process's `Distribution` of strategy `name`: splits the CPU into `cpu_devices`
+    logical devices if asked, makes the strategy (both before any other TensorFlow work, as
+    TensorFlow requires: the command line calls this first) and reads `TF_CONFIG` once."""
+    if cpu_devices:
+        split_cpu(cpu_devices)
+    get(name)
     if name != "multiworker":
-        return None
+        return Distribution(name, None, True)
     config = json.loads(os.environ["TF_CONFIG"])
-    return config["task"]["type"], int(config["task"]["index"])
-
-
-def is_chief(name: str) -> bool:
-    """The chief writes the results: the `chief` task, or worker 0 where the cluster has none."""
-    me = task(name)
-    if me is None:
-        return True
-    cluster = json.loads(os.environ["TF_CONFIG"]).get("cluster", {})
-    if "chief" in cluster:
-        return me[0] == "chief"
-    return me == ("worker", 0)
+    me = config["task"]["type"], int(config["task"]["index"])
+    chief = me[0] == "chief" if "chief" in config.get("cluster", {}) else me == ("worker", 0)
+    return Distribution(name, me, chief)

@@ -177,7 +177,7 @@ def describe(plan) -> dict:
         "gpus": gpus(),
         "command": command_line(),
         "profile": plan.profile,
-        "seeds": sorted({seed for _, _, seed, _, _ in plan.trials}),
+        "seeds": sorted({planned.seed for planned in plan.trials}),
         "jobs": plan.options.jobs,
         "strategy": plan.strategy,
         "data": data,

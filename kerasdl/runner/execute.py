@@ -3,8 +3,8 @@
 Trial `i` of every row uses seed `seed + i`, so rows are compared on the same seeds, and with
 TensorFlow's op determinism enabled a re-run with the same seed gives the same numbers. Each
 finished trial is written at once (see `kerasdl.runner.store`); an interrupted run resumes where
-it stopped. With `--jobs N` the trials run in worker processes (`kerasdl.runner.parallel`, which
-this module imports and which does not import it: it is handed `run_in_worker`).
+it stopped. The trials are planned by `kerasdl.runner.plan`; with `--jobs N` they run in worker
+processes (`kerasdl.runner.parallel`).
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ from typing import Any, Callable, Mapping
 import keras
 import tensorflow as tf
 
-import kerasdl
-from kerasdl import data as kdata
-from kerasdl.runner import distribute
 from kerasdl.runner.environment import numeric_environment
-from kerasdl.runner.control import STOP, TrialFailed, check_stop  # noqa: F401 (the CLI and fit import STOP, check_stop from here)
+from kerasdl.runner.control import TrialFailed, check_stop
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.parallel import run_parallel
-from kerasdl.runner.spec import Report, Row, Table
+from kerasdl.runner.plan import PlannedTrial, TablePlan, plan_table
+from kerasdl.runner.spec import Row, Table
 from kerasdl.runner.store import TrialStore, trial_key
 
 
@@ -76,202 +74,6 @@ class Trial:
     data_dir: str | None = None
 
 
-def load_table_data(name: str | None, settings: Mapping[str, Any], data_dir: str | None):
-    """The table's data set, limited to the profile's `n_train` / `n_test` (None: all)."""
-    if name is None:
-        return None
-    if name == "disk":
-        return kdata.disk_dataset(
-            n_train=settings.get("n_train", 1000),
-            n_test=settings.get("n_test", 1000),
-            seed=settings.get("data_seed", 0),
-        )
-    return kdata.limit(kdata.load(name, data_dir), settings.get("n_train"), settings.get("n_test"))
-
-
-def data_signature(dataset) -> dict | None:
-    """What a trial's identity says of its data: which arrays (`Dataset.fingerprint`), not where they
-    were read from, so that records made with the data in one folder are found with it in another."""
-    if dataset is None:
-        return None
-    return {
-        "name": dataset.name,
-        "fingerprint": dataset.fingerprint,
-        "train": len(dataset.y_train),
-        "test": len(dataset.y_test),
-    }
-
-
-@dataclasses.dataclass
-class TablePlan:
-    """The trials of one table under `options`, each with its identity, and the data they use."""
-
-    report: Report
-    table: Table
-    options: RunOptions
-    settings: dict
-    data: Any
-    trials: list  # (row, index, seed, config, identity)
-
-    @property
-    def profile(self) -> str:
-        return self.options.profile
-
-    @property
-    def data_dir(self) -> str | None:
-        return self.options.data_dir
-
-    @property
-    def trials_per_row(self) -> int:
-        return len(self.trials) // max(len(self.table.rows), 1)
-
-    @property
-    def protocol_trials(self) -> int:
-        """The trials per row the table or its profile asks for (`--trials` may run fewer)."""
-        return self.table.trials or self.settings["trials"]
-
-    @property
-    def strategy(self) -> str:
-        return self.options.strategy
-
-    @property
-    def epochs_per_trial(self) -> int:
-        return int(self.settings.get("epochs", 1))
-
-
-def _function_name(function) -> str:
-    # A script's module is `__main__`, and `__mp_main__` in the processes `--jobs` spawns.
-    module = "__main__" if function.__module__ == "__mp_main__" else function.__module__
-    return f"{module}.{function.__qualname__}"
-
-
-def check_overrides(report: Report, table: Table, profile: str, overrides: Mapping[str, Any]) -> None:
-    """Raise ValueError if an override names a setting that no row of `table` has (nor an unstated
-    choice of the report reads), or gives a setting with declared `choices`, or an unstated
-    choice, a value outside them."""
-    unstated = {choice.key: choice.values for choice in report.choices_of(table)}
-    settings = report.settings(table, profile)
-    known = set(settings).union(*(row.config for row in table.rows), unstated)
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ValueError(
-            f"unknown setting(s) {', '.join(unknown)} for {report.id}/{table.name}; "
-            f"choose from: {', '.join(sorted(known))}"
-        )
-    for key, value in overrides.items():
-        allowed = table.choices.get(key, unstated.get(key))
-        if allowed is not None:
-            if value not in allowed:
-                raise ValueError(
-                    f"bad value {value!r} for setting {key!r}; choose from: {', '.join(map(str, allowed))}"
-                )
-            continue
-        given = [v for v in [settings.get(key), *(row.config.get(key) for row in table.rows)] if v is not None]
-        expected = _expected(key, value, given)
-        if expected is not None:
-            raise ValueError(f"bad value {value!r} for setting {key!r}: expected {expected}")
-
-
-# Settings that count something; n_train and n_test may also be null (all the examples).
-COUNTS = {"epochs": False, "trials": False, "batch_size": False, "n_train": True, "n_test": True}
-
-
-def _kind(value) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a word"
-    return "a list" if isinstance(value, (list, tuple)) else type(value).__name__
-
-
-def _expected(key: str, value, given: list):
-    """What `value` should have been for setting `key`, whose profile and rows give the values
-    `given` (None where it fits): a count is a positive integer; otherwise the kind of the values
-    given (a number where they are numbers, an integer where all are, positive where all are)."""
-    if key in COUNTS:
-        if value is None and COUNTS[key]:
-            return None
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-        return None if ok else "a positive integer" + (" or null (all)" if COUNTS[key] else "")
-    kinds = {_kind(v) for v in given}
-    if not kinds:
-        return None
-    if kinds <= {"an integer", "a number"}:
-        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        whole = kinds == {"an integer"}
-        if not number or (whole and value != int(value)):
-            return "an integer" if whole else "a finite number"
-        if all(v > 0 for v in given) and value <= 0:
-            return "a positive " + ("integer" if whole else "number")
-        return None
-    if len(kinds) == 1 and _kind(value) not in kinds:
-        (kind,) = kinds
-        return f"{kind}, as {given[0]!r}"
-    return None
-
-
-def plan_table(report: Report, table: Table, options: RunOptions) -> TablePlan:
-    """The trials of `table` under `options`: rows x trials, each with its merged config and
-    identity.
-
-    `options.overrides` replace config entries of every row (the command line's `--set
-    key=value`); a key that no row's config has is an error, so a typo cannot silently change
-    nothing.
-    """
-    settings = report.settings(table, options.profile)
-    overrides = dict(options.overrides)
-    if options.epochs is not None:
-        overrides["epochs"] = options.epochs
-    check_overrides(report, table, options.profile, overrides)
-    # An unstated choice that nothing else sets stays out of the identity of a trial that does not
-    # read it: at its default, and in the rows its `reads` leaves out. Those trials are the ones a
-    # run that never named it plans (and stores).
-    unread = {}  # key -> the choice, for the rows it leaves out
-    for choice in report.choices_of(table):
-        if choice.key not in overrides:
-            continue
-        overrides[choice.key] = choice.values[choice.values.index(overrides[choice.key])]  # 0.0 -> the candidate's 0
-        if choice.key in settings or any(choice.key in row.config for row in table.rows):
-            continue
-        if overrides[choice.key] == choice.default.value:
-            del overrides[choice.key]
-        elif choice.reads is not None:
-            unread[choice.key] = choice
-    settings.update({k: v for k, v in overrides.items() if k in settings})
-    count = table.trials or options.trials or settings["trials"]
-    dataset = load_table_data(table.data_name(settings), settings, options.data_dir)
-    signature = data_signature(dataset)
-    distributed = distribute.identity_of(options.strategy, distribute.get(options.strategy))
-    planned = []
-    for row in table.rows:
-        # How many trials a row gets is not part of any one trial: raising it runs only the new ones.
-        config = {k: v for k, v in {**settings, **row.config}.items() if k != "trials"}
-        config.update({k: v for k, v in overrides.items() if k not in unread or unread[k].reads(config)})
-        row_signature = signature
-        if table.row_data is not None:
-            row_signature = data_signature(load_table_data(config[table.row_data], settings, options.data_dir))
-        for index in range(count):
-            seed = options.seed + index
-            # No table or row label: the same experiment in two tables (a baseline) runs once.
-            identity = {
-                "report": report.id,
-                "trial_function": _function_name(table.run),
-                "data_name": table.data_name(settings),
-                "config": config,
-                "seed": seed,
-                "data": row_signature,
-                "kerasdl": kerasdl.__version__,
-            }
-            if distributed is not None:
-                identity["strategy"] = distributed
-            planned.append((row, index, seed, config, identity))
-    return TablePlan(report, table, options, settings, dataset, planned)
-
-
 def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
     unknown = set(result.metrics) - set(table.columns)
     if unknown:
@@ -279,9 +81,9 @@ def _check_metrics(table: Table, row: Row, result: TrialResult) -> dict:
     return {k: (float(v) if v is not None and math.isfinite(float(v)) else None) for k, v in result.metrics.items()}
 
 
-def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dict:
-    """Run one planned trial `(row, index, seed, config, identity)`, store it, return its record."""
-    row, index, seed, config, identity = planned
+def run_trial(plan: TablePlan, planned: PlannedTrial, store: TrialStore, progress=None) -> dict:
+    """Run one planned trial, store it, return its record."""
+    row, index, seed, config, identity = planned.row, planned.index, planned.seed, planned.config, planned.identity
     # Same seed, same numbers: seeded RNGs and deterministic kernels (idempotent, process-wide).
     tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(seed)
@@ -306,7 +108,7 @@ def run_trial(plan: TablePlan, planned, store: TrialStore, progress=None) -> dic
     if progress is not None:
         progress.start_trial(f"{row.name} #{index + 1}")
     start = time.perf_counter()
-    with distribute.get(plan.strategy).scope():
+    with plan.options.distribution.strategy.scope():
         result = plan.table.run(trial)
     elapsed = time.perf_counter() - start
     record = {
@@ -339,10 +141,7 @@ def store_of(plan: TablePlan) -> TrialStore:
 def worker_store_of(plan: TablePlan) -> TrialStore:
     """Where this process writes its trials: the shared store, or for a non-chief worker of a
     multi-worker run its own folder (the chief writes the shared one)."""
-    if distribute.is_chief(plan.strategy):
-        return store_of(plan)
-    kind, index = distribute.task(plan.strategy)
-    return TrialStore(Path(plan.options.out) / plan.report.id / "workers" / f"{kind}-{index}" / "trials")
+    return TrialStore(plan.options.distribution.records(plan.options.out, plan.report.id))
 
 
 @functools.lru_cache(maxsize=4)
@@ -360,7 +159,7 @@ def run_in_worker(location: tuple[str, str], table: str, planning: str, out, pos
     plan = _worker_plan(location, table, planning, out)
     store, planned = store_of(plan), plan.trials[position]
     # Another process (a shard, a second run) may have finished it meanwhile.
-    stored = store.get(planned[4])
+    stored = store.get(planned.identity)
     if stored is not None:
         return stored
     return run_trial(plan, planned, store, progress)
@@ -386,11 +185,11 @@ def run_plan(plan: TablePlan, *, progress=None, execute: bool = True) -> list[tu
     """
     store, mine = store_of(plan), worker_store_of(plan)
     shard, jobs = plan.options.shard, plan.options.jobs
-    records = [store.get(identity) for *_, identity in plan.trials]
+    records = [store.get(planned.identity) for planned in plan.trials]
     todo = [
         position
         for position, (record, planned) in enumerate(zip(records, plan.trials))
-        if execute and record is None and in_shard(planned[4], shard)
+        if execute and record is None and in_shard(planned.identity, shard)
     ]
     if progress is not None:
         progress.start_table(f"{plan.report.id}/{plan.table.name}", len(todo), plan.epochs_per_trial)
@@ -401,17 +200,17 @@ def run_plan(plan: TablePlan, *, progress=None, execute: bool = True) -> list[tu
             except TrialFailed as error:
                 for position, record in error.records.items():
                     records[position] = record
-                error.records = [(row, record) for (row, *_), record in zip(plan.trials, records)]
+                error.records = [(planned.row, record) for planned, record in zip(plan.trials, records)]
                 raise
             for position, record in finished.items():
                 records[position] = record
         else:
             for position in todo:
                 # Another process (a shard, a second run) may have finished it meanwhile.
-                records[position] = store.get(plan.trials[position][4]) or run_trial(
+                records[position] = store.get(plan.trials[position].identity) or run_trial(
                     plan, plan.trials[position], mine, progress
                 )
     finally:
         if progress is not None:
             progress.end_table()
-    return [(row, record) for (row, *_), record in zip(plan.trials, records)]
+    return [(planned.row, record) for planned, record in zip(plan.trials, records)]

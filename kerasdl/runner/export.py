@@ -16,7 +16,8 @@ from pathlib import Path
 import keras
 
 from kerasdl.data import class_names
-from kerasdl.runner.execute import plan_table, run_plan, run_trial, store_of
+from kerasdl.runner.execute import run_plan, run_trial, store_of
+from kerasdl.runner.plan import plan_table
 from kerasdl.runner.options import RunOptions
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.spec import Report
@@ -45,7 +46,7 @@ def export_row(report: Report, table_name: str, row_name: str, dest, options: Ru
         raise ExportError(f"unknown row {row_name!r} of {report.id}/{table_name}; choose from: {', '.join(valid)}")
     # One process: the row's trials are a slice of the table's (a worker plans the whole table).
     plan = plan_table(report, table, options.replace(jobs=1, shard=None))
-    plan.trials = [planned for planned in plan.trials if planned[0].name == row_name]
+    plan.trials = [planned for planned in plan.trials if planned.row.name == row_name]
     records = [record for _, record in run_plan(plan, progress=Progress(quiet=options.quiet))]
     column = table.columns[0]
     scored = [r for r in records if r["metrics"].get(column) is not None]
@@ -58,7 +59,7 @@ def export_row(report: Report, table_name: str, row_name: str, dest, options: Ru
     if "model" in best and best["model"] is None:
         raise ExportError(f"{report.id}/{table_name}/{row_name} trains no Keras model; nothing to export")
     if not model_file.exists():
-        planned = next(p for p in plan.trials if p[4] == best["identity"])
+        planned = next(p for p in plan.trials if p.identity == best["identity"])
         if run_trial(plan, planned, store)["model"] is None:
             raise ExportError(f"{report.id}/{table_name}/{row_name} trains no Keras model; nothing to export")
     model = keras.models.load_model(model_file)

@@ -16,7 +16,7 @@ import math
 import keras
 import tensorflow as tf
 
-from kerasdl.runner.execute import check_stop
+from kerasdl.runner.control import check_stop
 
 STEPS_PER_EXECUTION = 64
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Mapping
 
+from kerasdl.runner import distribute
 from kerasdl.runner.distribute import STRATEGIES
 from kerasdl.runner.spec import PROFILES
 from kerasdl.validation import check_choice, check_int
@@ -23,6 +24,7 @@ class RunOptions:
         out: the results folder.
         overrides: `{setting: value}` replacing every row's setting (`--set key=value`).
         strategy: a `kerasdl.runner.distribute` strategy inside each trial.
+        cpu_devices: split the CPU into this many logical devices (for `mirrored` without GPUs).
         jobs: trials run at once, in worker processes (`kerasdl.runner.parallel`).
         shard: `(k, n)`: run only the k-th of n slices of each table's trials.
         quiet: no progress bar.
@@ -36,6 +38,7 @@ class RunOptions:
     out: str = "results"
     overrides: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     strategy: str = "default"
+    cpu_devices: int | None = None
     jobs: int = 1
     shard: tuple[int, int] | None = None
     quiet: bool = False
@@ -47,6 +50,8 @@ class RunOptions:
             if getattr(self, name) is not None:
                 check_int(name, getattr(self, name), 1)
         check_choice("strategy", self.strategy, STRATEGIES)
+        if self.cpu_devices is not None:
+            check_int("cpu_devices", self.cpu_devices, 1)
         check_int("jobs", self.jobs, 1)
         if self.jobs > 1 and self.strategy != "default":
             raise ValueError(f"--jobs {self.jobs} runs trials side by side; it takes no --strategy {self.strategy}")
@@ -55,6 +60,11 @@ class RunOptions:
             if not 1 <= check_int("shard", k) <= check_int("shard", n):
                 raise ValueError(f"`shard` must be (k, n) with 1 <= k <= n, got {self.shard!r}")
         object.__setattr__(self, "overrides", dict(self.overrides))
+
+    @property
+    def distribution(self) -> distribute.Distribution:
+        """This process's strategy, task and chief status (`distribute.resolve`, made once)."""
+        return distribute.resolve(self.strategy, self.cpu_devices)
 
     def replace(self, **changes) -> "RunOptions":
         return dataclasses.replace(self, **changes)

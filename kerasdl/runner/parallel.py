@@ -16,9 +16,8 @@ fresh one. A trial that raises, or whose worker dies, is reported with its row a
 the other trials go on (a dead worker's pool is replaced) and the table is summarised without the
 failed ones.
 
-This module does not import `kerasdl.runner.execute`: `execute.run_plan` passes `run_parallel`
-the function that runs one planned trial in a worker (`execute.run_in_worker`), and both share
-the stop request and `TrialFailed` through `kerasdl.runner.control`.
+`execute.run_plan` passes `run_parallel` the function that runs one planned trial in a worker
+(`execute.run_in_worker`).
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ import signal
 import sys
 from typing import Any, Callable
 
-from kerasdl.runner.control import STOP, TrialFailed  # noqa: F401 (TrialFailed: imported from here too)
+from kerasdl.runner.control import STOP, TrialFailed
 from kerasdl.runner.environment import cpu_cores
 from kerasdl.runner.spec import Report
 from kerasdl.runner.store import canonical
@@ -195,7 +194,7 @@ def run_parallel(plan, positions: list[int], work: Callable, progress=None) -> d
     running: dict[int, int] = {}  # position -> pid of the worker running it, until it ends
 
     def label(position):
-        row, index, *_ = plan.trials[position]
+        row, index = plan.trials[position].row, plan.trials[position].index
         return f"{row.name} #{index + 1}"
 
     def drain():
@@ -236,7 +235,7 @@ def run_parallel(plan, positions: list[int], work: Callable, progress=None) -> d
                     except Exception as error:  # a trial's own error: report it, go on
                         failures.append(f"{label(position)}: {type(error).__name__}: {error}")
                     else:
-                        if canonical(record["identity"]) != canonical(plan.trials[position][4]):
+                        if canonical(record["identity"]) != canonical(plan.trials[position].identity):
                             raise RuntimeError(f"{label(position)}: a worker planned another trial")
                         records[position] = record
         except KeyboardInterrupt:

@@ -6,10 +6,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from kerasdl.runner import distribute, environment, figures, summary as summaries
-from kerasdl.runner.execute import TablePlan, plan_table, run_plan
+from kerasdl.runner import environment, figures, summary as summaries
+from kerasdl.runner.execute import run_plan
+from kerasdl.runner.plan import TablePlan, plan_table
 from kerasdl.runner.options import RunOptions
-from kerasdl.runner.parallel import TrialFailed
+from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.spec import Report, Table
 from kerasdl.runner.store import write_json_atomic, write_text_atomic
@@ -67,9 +68,9 @@ def run_table(
     start = time.perf_counter()
     plan = plan_table(report, table, options)
     records, summary, failed = run_and_summarize(plan, start, execute=execute)
-    if not distribute.is_chief(options.strategy):
+    if not options.distribution.chief:
         if echo is not None:
-            kind, index = distribute.task(options.strategy)
+            kind, index = options.distribution.task
             echo(f"{report.id}/{table.name}: {kind} {index} trained with the chief (which writes the table)")
         return summary
     if options.shard is not None:

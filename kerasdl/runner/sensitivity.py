@@ -31,9 +31,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Mapping
 
-from kerasdl.runner.execute import check_overrides, plan_table, store_of
+from kerasdl.runner.execute import store_of
+from kerasdl.runner.plan import check_overrides, plan_table
 from kerasdl.runner.options import RunOptions
-from kerasdl.runner import distribute, verdict as verdicts
+from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.run import run_and_summarize
@@ -79,11 +80,11 @@ def adopt(plan, reuse) -> int:
     very same identity; return how many."""
     mine, theirs = store_of(plan), TrialStore(Path(reuse) / plan.report.id / "trials")
     copied = 0
-    for *_, identity in plan.trials:
-        if mine.get(identity) is None:
-            record = theirs.get(identity)
+    for planned in plan.trials:
+        if mine.get(planned.identity) is None:
+            record = theirs.get(planned.identity)
             if record is not None:
-                mine.put(identity, {k: v for k, v in record.items() if k != "identity"})
+                mine.put(planned.identity, {k: v for k, v in record.items() if k != "identity"})
                 copied += 1
     return copied
 
@@ -101,7 +102,7 @@ class _Labelled(Progress):
 
 def _result(plan, records, summary, columns, reused: int) -> dict:
     """A candidate's part of the document, from its table summary."""
-    planned = Counter(row.name for row, *_ in plan.trials)
+    planned = Counter(planned.row.name for planned in plan.trials)
     return {
         "trials": len(records) - summary["missing_trials"],
         "planned": len(records),
@@ -190,10 +191,10 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
             candidates.append({"value": candidate.value, "why": why_text(candidate), "default": False, **next(alternatives)})
         doc["choices"].append({"key": choice.key, "title": choice.title, "candidates": candidates})
     folder = Path(options.out) / report.id
-    if distribute.is_chief(options.strategy):  # multi-worker: one process writes
+    if options.distribution.chief:  # multi-worker: one process writes
         write_json_atomic(folder / f"{table.name}{SUFFIX}.json", doc)
         write_text_atomic(folder / f"{table.name}{SUFFIX}.md", format_markdown(doc))
-    if echo is not None and distribute.is_chief(options.strategy):
+    if echo is not None and options.distribution.chief:
         echo(format_markdown(doc))
     if stopped is not None:
         raise stopped

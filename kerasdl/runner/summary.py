@@ -23,7 +23,7 @@ from kerasdl.unstated import value_text
 from kerasdl.runner import claims
 from kerasdl.runner import verdict as verdicts
 from kerasdl.runner.environment import describe_numeric, numeric_environment
-from kerasdl.runner.execute import TablePlan, data_signature
+from kerasdl.runner.plan import TablePlan, data_signature
 
 
 class UnknownNameError(Exception):
