@@ -58,8 +58,8 @@ NOTES = (
     "8 -> 4; 32x32 -> 28 -> 14 -> 10 -> 5), 2x2 max pooling stride 2, ReLU on the 120 and 84 units, zero biases; the kernel "
     "penalty (keras L1/L2, 0.001 * sum |w| or w^2) on every conv and dense kernel; He = he_normal; sparse "
     "cross-entropy (the same loss as the report's one-hot cross-entropy).",
-    "Test accuracy is the final epoch's (the report gives no early stopping); spreads are "
-    "population standard deviations over trials, as the report's are.",
+    "Test accuracy is the final epoch's (the report gives no early stopping); our spreads are sample standard "
+    "deviations over trials (ddof 1); the report does not say which standard deviation it prints.",
 )
 
 
