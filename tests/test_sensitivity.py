@@ -12,7 +12,7 @@ from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, RunOption
 from kerasdl.runner.cli import main, reproduce_main
 from kerasdl.runner.report import load_sensitivity, load_tables, write_report
 from kerasdl.runner import verdict
-from kerasdl.runner.sensitivity import candidate_counts, changes, run_sensitivity
+from kerasdl.runner.sensitivity import candidate_counts, changes, format_terminal, run_sensitivity
 from kerasdl.runner.store import TrialStore
 
 CALLS = []  # (table, row, scale, shift, seed) of every trial run
@@ -108,6 +108,10 @@ def test_the_document_and_its_markdown(tmp_path):
     assert "| output scale | -1 | 4 / 4 | -0.99 | -1.99 | 0 / 2 | ✗ (flips) |" in md
     assert "- scale = -1: b beats a: holds → does not hold" in md
     assert "- shift = 10: the era's code adds 10" in md and "INCOMPLETE" not in md and "Each candidate ran" not in md
+    terminal = format_terminal(doc).splitlines()
+    assert terminal[0] == "toy/t: what the result depends on (profile smoke)"
+    assert terminal[2].split() == ["scale", "1", "(default)", "4", "/", "4", "2", "/", "2", "1", "/", "1"]
+    assert terminal[3].split()[:3] == ["scale", "-1", "4"] and terminal[3].endswith("C1 holds → does not hold")
     # The document is no table: a page of that folder skips it without a warning.
     assert load_tables(tmp_path) == ({}, [])
 
@@ -180,7 +184,10 @@ def test_the_command_and_its_exit_codes(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "results" / "sensitivity" / "toy" / "t.sensitivity.json").exists()
     assert not (tmp_path / "results" / "sensitivity" / "toy" / "u.json").exists()
     out = capsys.readouterr().out
-    assert "### toy / t: what the result depends on" in out and out.splitlines()[-1].startswith("sensitivity: results/sensitivity/")
+    # The terminal gets one line per candidate (the cells are in the Markdown), then the paths.
+    assert "toy/t: what the result depends on (profile smoke)" in out and "| choice |" not in out
+    assert max(len(line) for line in out.splitlines()[:-1]) < 100
+    assert out.splitlines()[-1].startswith("sensitivity: results/sensitivity/toy/t.sensitivity.json")
     STOP.append((2, 0))
     assert cli("sensitivity", "all", "--profile", "smoke", "--quiet", "--out", "again") == 130
     assert "interrupted" in capsys.readouterr().err and json.loads(Path("again/toy/t.sensitivity.json").read_text())["missing_trials"] == 8  # scale=2 and shift=10

@@ -128,8 +128,8 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
                     echo=print) -> dict:
     """Run `table` once per candidate of each of its unstated choices, write its sensitivity
     document (`<out>/<report>/<table>.sensitivity.json` and `.md`, beside a table's own outputs
-    when both share one `--out`) and return it; `echo` prints the Markdown
-    (None: silent). `only`: the keys of the choices to run now (None: all); the others' candidates
+    when both share one `--out`) and return it; `echo` prints its terminal summary
+    (`format_terminal`; None: silent). `only`: the keys of the choices to run now (None: all); the others' candidates
     are summarised from the trials already stored, their missing ones counted, as after an
     interrupted run.
 
@@ -195,7 +195,7 @@ def run_sensitivity(report: Report, table: Table, options: RunOptions = RunOptio
         write_json_atomic(folder / f"{table.name}{SUFFIX}.json", doc)
         write_text_atomic(folder / f"{table.name}{SUFFIX}.md", format_markdown(doc))
     if echo is not None and options.distribution.chief:
-        echo(format_markdown(doc))
+        echo(format_terminal(doc))
     if stopped is not None:
         raise stopped
     if failures:
@@ -317,3 +317,26 @@ def format_markdown(doc: Mapping[str, Any]) -> str:
     out += ["", "Candidates:", ""]
     out += [f"- {line['key']} = {line['value']}{' (default)' if line['default'] else ''}: {_md(line['why'])}" for line in lines]
     return "\n".join(out) + "\n"
+
+
+def format_terminal(doc: Mapping[str, Any]) -> str:
+    """What a `sensitivity` run prints: one line per choice x candidate (its trials, cells
+    consistent / compared, conclusions holding / stated, and what flips against the default),
+    narrow enough for a terminal; the cells themselves are in the Markdown and on the page."""
+    lines = candidate_lines(doc)
+    rows = [("choice", "candidate", "trials", "cells consistent", "conclusions holding", "flips against the default")]
+    for line in lines:
+        holding = sum(m["holds"] is True for m in line["marks"])
+        flips = "; ".join(f"C{c['index'] + 1} {HOLDS[c['default']]} → {HOLDS[c['here']]}" for c in line["changes"])
+        rows.append((
+            line["key"], line["value"] + (" (default)" if line["default"] else ""),
+            line["trials"] + (" INCOMPLETE" if line["missing"] else ""), line["counts"].split(" (")[0],
+            f"{holding} / {len(line['marks'])}", flips or ("-" if not line["default"] else ""),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    out = [f"{doc['report']}/{doc['table']}: what the result depends on (profile {doc['profile']}"
+           + (f", {fewer_trials(doc)}" if fewer_trials(doc) else "") + ")"]
+    out += ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
+    if doc["missing_trials"]:
+        out.append(f"  INCOMPLETE: {doc['missing_trials']} trial(s) not run; re-run the command to finish them.")
+    return "\n".join(line.rstrip() for line in out)
