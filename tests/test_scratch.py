@@ -1,5 +1,6 @@
 """Report `scratch_mlp`'s framework: every hand-written backward pass against autodiff."""
 
+import logging
 import math
 
 import numpy as np
@@ -450,3 +451,20 @@ class TestReportBackends:
         result = scratch_mlp.run(trial)
         assert result.diverged_epoch == 1
         assert result.history["loss"] == []
+
+
+def test_many_short_fits_give_no_retracing_warning():
+    """Each fit traces its epoch once; TensorFlow would call a run of short fits 'retracing'."""
+    x = np.random.default_rng(0).normal(size=(32, 2)).astype("float32")
+    y = scratch.class_targets((x[:, 0] > 0).astype("int64"), 2)
+    seen = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    tf.get_logger().addHandler(handler)
+    try:
+        for seed in range(8):
+            model = scratch.Sequential(scratch.Linear(2, 2, seed=seed), scratch.Softmax())
+            scratch.fit(model, scratch.CrossEntropy(), scratch.SGD(model, 0.1), x, y, epochs=1, batch_size=8, seed=seed)
+    finally:
+        tf.get_logger().removeHandler(handler)
+    assert not [message for message in seen if "retracing" in message]

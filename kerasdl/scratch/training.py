@@ -1,5 +1,7 @@
 """Training and evaluation helpers for report `scratch_mlp`'s framework."""
 
+import logging
+
 import tensorflow as tf
 
 from kerasdl.validation import check_choice, check_int
@@ -54,6 +56,22 @@ def error_rate(model, x, targets):
 
 
 SAMPLINGS = ("shuffle", "sample")
+
+
+class _OneTracePerFit(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning about `fit`'s own epoch
+    functions. Each `fit` traces its epoch once, for its own model and data; TensorFlow counts
+    traces by the function's code across those fits, so a run of many short fits (few epochs,
+    many trials) looks to it like retracing. Warnings about any other function pass."""
+
+    _EPOCHS = ("fit.<locals>.shuffled_epoch", "fit.<locals>.sampled_epoch")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "triggered tf.function retracing" not in message or not any(name in message for name in self._EPOCHS)
+
+
+tf.get_logger().addFilter(_OneTracePerFit())
 
 
 def fit(model, loss, optimizer, x, y, epochs, batch_size, seed=None, on_epoch_end=None, sampling="shuffle"):
