@@ -15,9 +15,9 @@ comparable" (`--set dataset=svhn_cropped` runs them on SVHN where a user has it)
 """
 
 if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
-    from reproduce import prefer_onednn
+    from reproduce import before_tensorflow
 
-    prefer_onednn()
+    before_tensorflow()
 
 import keras
 import numpy as np

@@ -12,9 +12,9 @@ report's hand-derived gradients (sigmoid, softmax with temperature) against auto
 """
 
 if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
-    from reproduce import prefer_onednn
+    from reproduce import before_tensorflow
 
-    prefer_onednn()
+    before_tensorflow()
 
 import keras
 import numpy as np

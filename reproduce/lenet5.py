@@ -17,9 +17,9 @@ the report's t-SNE figure of the three data sets.
 """
 
 if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
-    from reproduce import prefer_onednn
+    from reproduce import before_tensorflow
 
-    prefer_onednn()
+    before_tensorflow()
 
 import math
 

@@ -13,9 +13,9 @@ its decay formula gives; `UNSTATED` declares where the report's text reads other
 """
 
 if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set before it loads
-    from reproduce import prefer_onednn
+    from reproduce import before_tensorflow
 
-    prefer_onednn()
+    before_tensorflow()
 
 import time
 

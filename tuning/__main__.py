@@ -2,10 +2,10 @@
 
 import sys
 
-from reproduce import prefer_onednn
+from reproduce import before_tensorflow
 
 if __name__ == "__main__":
-    prefer_onednn()  # before TensorFlow loads
+    before_tensorflow()  # before TensorFlow loads
 
     from tuning.cli import main
 
