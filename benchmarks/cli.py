@@ -9,7 +9,7 @@ import sys
 from typing import Sequence
 
 from benchmarks import DEFAULT, NAMES
-from kerasdl.runner.cli import UsageError, Parser, data_folder, out_folder, positive_int
+from kerasdl.commands.arguments import UsageError, Parser, data_folder, out_folder, positive_int
 
 
 def jobs(text: str) -> str:

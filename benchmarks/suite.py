@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from benchmarks import common
-from kerasdl.runner.cli import UsageError
+from kerasdl.commands.arguments import UsageError
 from kerasdl.runner.registry import report_ids
 from kerasdl.runner.spec import PROFILES
 

@@ -81,11 +81,15 @@ def before_tensorflow() -> None:
 
 
 def console() -> int:
-    """The `kerasdl` console script (setup.cfg): `kerasdl.runner.cli` on TensorFlow's fast CPU path."""
+    """The `kerasdl` console script (setup.cfg): `kerasdl.commands` on TensorFlow's fast CPU path."""
     before_tensorflow()
-    from kerasdl.runner.cli import main
+    from kerasdl.commands import main
 
-    return main(prog="kerasdl")
+    try:
+        return main(prog="kerasdl")
+    except BrokenPipeError:  # `kerasdl list | head`: the reader has gone, say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if os.environ.get(QUIET_STARTUP) == "1":  # a worker process of a command: see `before_tensorflow`

@@ -1,12 +1,12 @@
-"""`python -m reproduce ...`: see `kerasdl.runner.cli`."""
+"""`python -m reproduce ARGS`: the `kerasdl` command in a checkout (`kerasdl.commands`)."""
 
 import sys
 
 from reproduce import before_tensorflow
 
 if __name__ == "__main__":
-    before_tensorflow()  # before TensorFlow loads
+    before_tensorflow()
 
-    from kerasdl.runner.cli import reproduce_main
+    from kerasdl.commands import main
 
-    sys.exit(reproduce_main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], prog="reproduce"))

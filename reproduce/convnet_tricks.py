@@ -435,6 +435,6 @@ REPORT = Report(
 )
 
 if __name__ == "__main__":
-    from kerasdl.runner.cli import script
+    from kerasdl.commands import script
 
     script(REPORT)

@@ -25,7 +25,7 @@ def smoke_run(tmp_path_factory):
     import contextlib
     import io
 
-    from kerasdl.runner.cli import reproduce_main
+    from kerasdl.commands import main as reproduce_main
     from tests.test_cli import write_fake_data
 
     folder = tmp_path_factory.mktemp("smoke")

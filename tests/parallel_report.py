@@ -35,6 +35,6 @@ slow = Table("slow", "trials long enough to be stopped", ["score"], ROWS, trial,
 REPORT = Report("parallel_test", "--jobs test report", "none", [good, bad, slow], PROFILES)
 
 if __name__ == "__main__":
-    from kerasdl.runner.cli import script
+    from kerasdl.commands import script
 
     script(REPORT)

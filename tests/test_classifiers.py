@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kerasdl.data import Dataset
-from kerasdl.runner.cli import reproduce_main
+from kerasdl.commands import main as reproduce_main
 from kerasdl.runner.registry import load_report, report_ids
 from kerasdl.runner.plan import check_overrides
 from reproduce import classifiers

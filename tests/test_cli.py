@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kerasdl.runner.cli import reproduce_main
+from kerasdl.commands import main as reproduce_main
 from kerasdl.runner.registry import load_report, report_ids
 from kerasdl.runner.environment import onednn_enabled
 
@@ -50,7 +50,7 @@ def write_fake_data(folder: Path):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["nope"], ["unknown report 'nope'", "scratch_mlp"]),
+        (["nope"], ["unknown report or command 'nope'", "scratch_mlp", "sensitivity"]),
         (["scratch_mlp", "t9"], ["unknown table 't9'", "t5_performance"]),
         (["scratch_mlp", "--profile", "huge"], ["unknown profile 'huge'", "smoke, fast, paper"]),
         (["scratch_mlp", "--trials", "0"], ["--trials", "positive integer"]),
@@ -115,7 +115,7 @@ def test_missing_data_is_a_paragraph_and_exit_2(tmp_path, monkeypatch, capsys):
 
 
 def test_list_of_one_report_shows_its_rows_as_export_takes_them(capsys):
-    from kerasdl.runner.cli import _row_named
+    from kerasdl.commands.arguments import row_named as _row_named
 
     assert cli("list", "lenet5") == 0
     out = capsys.readouterr().out

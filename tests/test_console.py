@@ -32,7 +32,7 @@ def test_list_and_plugin_command():
     [
         (["reproduce", "nope"], ["kerasdl: unknown report 'nope'", "scratch_mlp"]),
         (["reproduce", "scratch_mlp", "--jobs", "0"], ["--jobs", "positive integer or 'auto'"]),
-        (["frobnicate"], ["invalid choice: 'frobnicate'", "reproduce"]),
+        (["frobnicate"], ["unknown report or command 'frobnicate'", "reproduce"]),
         (["predict", "/no/model", "x.npy"], ["kerasdl predict:"]),
         (["tune", "nope"], ["kerasdl tune:", "nope"]),
     ],

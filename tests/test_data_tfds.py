@@ -124,7 +124,7 @@ def test_no_network_fails_at_once(tmp_path, no_network, name, host):
 
 
 def test_no_network_cli_exits_2_with_the_paragraph(tmp_path, no_network, capsys):
-    from kerasdl.runner.cli import reproduce_main
+    from kerasdl.commands import main as reproduce_main
 
     start = time.monotonic()
     code = reproduce_main(["lenet5", "mnist", "--profile", "smoke", "--data-dir", str(tmp_path), "--out",

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from kerasdl.runner.cli import reproduce_main
+from kerasdl.commands import main as reproduce_main
 from kerasdl.runner.registry import load_report, report_ids
 
 CHECK = """

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasdl.runner.cli import reproduce_main
+from kerasdl.commands import main as reproduce_main
 from tests.test_cli import write_fake_mnist
 
 

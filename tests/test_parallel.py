@@ -136,10 +136,10 @@ def test_report_location_names_the_module():
 
 
 def test_jobs_refuses_a_strategy(capsys):
-    from kerasdl.runner.cli import main
+    from kerasdl.commands import main
 
-    code = main(["good", "--jobs", "2", "--strategy", "mirrored"], prog="parallel_test",
-                load=lambda _: parallel_report.REPORT, report_ids=["parallel_test"], fixed_report="parallel_test")
+    code = main(["parallel_test", "good", "--jobs", "2", "--strategy", "mirrored"], prog="parallel_test",
+                load=lambda _: parallel_report.REPORT, report_ids=["parallel_test"])
     assert code == 2 and "--jobs 2" in capsys.readouterr().err
 
 

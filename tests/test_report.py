@@ -13,7 +13,7 @@ import pytest
 
 from kerasdl.runner import Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
 from kerasdl.runner import verdict
-from kerasdl.runner.cli import main, reproduce_main
+from kerasdl.commands import main
 from kerasdl.runner.compare import compare
 from kerasdl.runner.report import load_tables, write_report
 
@@ -192,13 +192,13 @@ def test_reference_adds_a_column_judged_by_the_same_rule(results, copy):
 
 def test_compare_identical_changed_and_bad_input(results, copy, capsys, tmp_path):
     assert compare(results, copy("same")).status == 0
-    assert reproduce_main(["compare", str(results), str(copy("same2"))]) == 0
+    assert main(["compare", str(results), str(copy("same2"))]) == 0
     out = capsys.readouterr().out
     assert "nothing differs beyond it" in out and "toy/alpha (smoke)" in out
 
     changed = copy("changed")
     _edit(changed / "toy" / "alpha.json", _shift)
-    assert reproduce_main(["compare", str(results), str(changed)]) == 1
+    assert main(["compare", str(results), str(changed)]) == 1
     out = capsys.readouterr().out
     assert "B differs from A beyond the rule in 1 place(s):" in out
     (line,) = [l for l in out.splitlines() if l.startswith("  toy/alpha (smoke) near / score: ")]
@@ -223,19 +223,19 @@ def test_compare_identical_changed_and_bad_input(results, copy, capsys, tmp_path
         (results, empty, "no table in both"),
         (results, versions, "kerasdl versions differ"),
     ]:
-        assert reproduce_main(["compare", str(a), str(b)]) == 2
+        assert main(["compare", str(a), str(b)]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and words in err[0]
-    assert reproduce_main(["compare", str(results)]) == 2
+    assert main(["compare", str(results)]) == 2
 
 
 def test_report_command_and_the_refresh_after_a_run(results, copy, capsys, tmp_path):
     folder = copy()
-    assert reproduce_main(["report", "--out", str(folder)]) == 0
+    assert main(["report", "--out", str(folder)]) == 0
     assert capsys.readouterr().out.strip() == str(folder / "index.html")
-    assert reproduce_main(["report", "--out", str(folder), "--reference", str(results)]) == 0
+    assert main(["report", "--out", str(folder), "--reference", str(results)]) == 0
     assert "vs reference" in (folder / "index.html").read_text()
-    assert reproduce_main(["report", "--out", str(tmp_path / "nope")]) == 2
+    assert main(["report", "--out", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
     toy, _ = _reports()
@@ -442,15 +442,15 @@ def test_report_writes_only_into_a_results_folder(results, copy, capsys, tmp_pat
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<html>someone's page</html>")
-    assert reproduce_main(["report", "--out", str(site)]) == 2
+    assert main(["report", "--out", str(site)]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "holds no kerasdl table or search" in line
     assert (site / "index.html").read_text() == "<html>someone's page</html>" and not (site / "REPORT.md").exists()
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert reproduce_main(["report", "--out", str(empty)]) == 0  # a new page, "no table yet"
-    assert reproduce_main(["report", "--out", str(empty)]) == 0  # and again: only its own page is there
-    assert reproduce_main(["report", "--out", str(copy())]) == 0
+    assert main(["report", "--out", str(empty)]) == 0  # a new page, "no table yet"
+    assert main(["report", "--out", str(empty)]) == 0  # and again: only its own page is there
+    assert main(["report", "--out", str(copy())]) == 0
 
 
 def test_two_profiles_in_one_folder_are_summed_apart_and_smoke_is_marked(copy):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kerasdl.runner import Candidate, Choice, Conclusion, Report, Row, RunOptions, Table, TrialResult, run_table
-from kerasdl.runner.cli import main, reproduce_main
+from kerasdl.commands import main
 from kerasdl.runner.report import load_sensitivity, load_tables, write_report
 from kerasdl.runner import verdict
 from kerasdl.runner.sensitivity import candidate_counts, changes, format_terminal, run_sensitivity
@@ -178,7 +178,7 @@ def test_the_command_and_its_exit_codes(tmp_path, monkeypatch, capsys):
     assert "scale: an unstated choice that sensitivity varies" in capsys.readouterr().err
     assert cli("sensitivity", "toy", "nope") == 2 and "unknown table 'nope'" in capsys.readouterr().err
     assert cli("sensitivity", "toy", "--reuse", str(tmp_path / "absent")) == 2
-    assert reproduce_main(["sensitivity", "nope"]) == 2 and "unknown report 'nope'" in capsys.readouterr().err
+    assert main(["sensitivity", "nope"]) == 2 and "unknown report 'nope'" in capsys.readouterr().err
     assert CALLS == []
     assert cli("sensitivity", "toy", "--profile", "smoke", "--quiet") == 0
     assert (tmp_path / "results" / "sensitivity" / "toy" / "t.sensitivity.json").exists()

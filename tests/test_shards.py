@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from kerasdl.runner.cli import reproduce_main
+from kerasdl.commands import main as reproduce_main
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 RUN = ["scratch_mlp", "--profile", "smoke", "--trials", "3", "--epochs", "20", "--quiet"]

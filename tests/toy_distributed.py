@@ -1,14 +1,13 @@
 """A toy report for the distribution tests: a linear model fitted by full-batch SGD without
 shuffling, so a run under any strategy must give the single-device weights up to rounding."""
 
-import sys
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from kerasdl.runner import Report, Row, Table, TrialResult, fit
-from kerasdl.runner.cli import main
+from kerasdl.commands import script
 
 
 def run(trial):
@@ -32,4 +31,4 @@ TABLE = Table(name="linear", title="full-batch linear regression", columns=["los
 REPORT = Report("toy", "Toy", "none", [TABLE], {p: {"epochs": 5, "trials": 1} for p in ("smoke", "fast", "paper")})
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], prog="toy", load=lambda _: REPORT, report_ids=["toy"], fixed_report="toy"))
+    script(REPORT)

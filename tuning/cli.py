@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kerasdl.data import DataError
-from kerasdl.runner.cli import Parser, UsageError, data_folder, out_folder, positive_int, seed
+from kerasdl.commands.arguments import Parser, UsageError, add_common_options, check_profile, out_folder, positive_int
 from kerasdl.runner.spec import PROFILES
 from tuning import distributed
 from tuning.run import SearchChanged, run_search
@@ -31,10 +31,8 @@ def parser(prog: str = "tuning") -> argparse.ArgumentParser:
     p.add_argument("search", help="a search name, or 'list'")
     p.add_argument("--tuner", default="random", help=f"one of {', '.join(TUNERS)} (default random)")
     p.add_argument("--max-trials", type=positive_int, help="trials to run (default: the profile's; not for hyperband)")
-    p.add_argument("--profile", default="fast", help=f"one of {', '.join(PROFILES)} (default fast)")
-    p.add_argument("--data-dir", type=data_folder, help="folder with local data files (else $KERASDL_DATA_DIR, then tfds)")
-    p.add_argument("--out", type=out_folder, default="results/tuning", help="results folder (default results/tuning/)")
-    p.add_argument("--seed", type=seed, default=0, help="seed of the tuner and of the weights (default 0)")
+    add_common_options(p, out="results/tuning", seed_help="seed of the tuner and of the weights (default 0)",
+                       quiet_help="print only the summary")
     p.add_argument("--resume", action="store_true", help="continue the search saved under --out (default: start fresh)")
     p.add_argument("--workers", type=positive_int, help="run as a chief and N workers on this machine (KerasTuner's distributed mode)")
     p.add_argument("--timeout", type=positive_int, help="with --workers: stop every process after S seconds")
@@ -42,7 +40,6 @@ def parser(prog: str = "tuning") -> argparse.ArgumentParser:
         "--tensorboard", type=out_folder, metavar="DIR",
         help="also write TensorBoard logs with HParams, per trial, to DIR/SEARCH/ (KerasTuner's own hook)",
     )
-    p.add_argument("--quiet", action="store_true", help="print only the summary")
     return p
 
 
@@ -62,8 +59,7 @@ def _check(args) -> None:
         raise UsageError(f"unknown search {args.search!r}; choose from: list, {', '.join(SEARCHES)}")
     if args.tuner not in TUNERS:
         raise UsageError(f"unknown tuner {args.tuner!r}; choose from: {', '.join(TUNERS)}")
-    if args.profile not in PROFILES:
-        raise UsageError(f"unknown profile {args.profile!r}; choose from: {', '.join(PROFILES)}")
+    check_profile(args.profile)
     if args.tuner == "hyperband" and args.max_trials:
         raise UsageError("--max-trials does not apply to hyperband: its budget is the profile's epochs (max_epochs) and factor 3")
     if args.timeout and not args.workers:

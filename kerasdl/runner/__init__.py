@@ -1,7 +1,7 @@
 """The reproduction runner: tables of rows run for seeded trials, stored as they finish,
 summarised beside the paper's numbers. A report package declares a `Report` (kerasdl's own five:
 `reproduce/<report>.py`), registers it under the `kerasdl.reports` entry points
-(`kerasdl.runner.registry`), and the `kerasdl` command (`kerasdl.runner.cli`) runs it."""
+(`kerasdl.runner.registry`), and the `kerasdl` command (`kerasdl.commands`) runs it."""
 
 from kerasdl.runner.execute import Trial, TrialResult
 from kerasdl.runner.fit import fit
