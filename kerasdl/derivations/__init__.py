@@ -1,12 +1,20 @@
-"""Hand-derived gradients of reports `convnet_tricks` (part 1) and `classifiers` (Q1).
+"""Hand-derived gradients: the layers' backward passes of report `classifiers` (Q1) and the
+activations' of report `convnet_tricks` (part 1).
 
-Each formula is a plain function of TensorFlow tensors; `max_abs_differences(report)` checks them
-against `tf.GradientTape` for the reports' `derivations` tables. `kerasdl.scratch` reuses them as
-its backward passes.
+Each formula is a plain function of TensorFlow tensors; `tape_gradients` and `max_abs_difference`
+check one against autodiff (the reports' `derivations` tables say on what). `kerasdl.scratch`
+reuses them as its backward passes.
 """
 
-from kerasdl.derivations.check import max_abs_differences
-from kerasdl.derivations.classifiers import (
+from kerasdl.derivations.activations import (
+    sigmoid_backward,
+    softmax_with_temperature_backward,
+    softmax_with_temperature_diagonal,
+    softmax_with_temperature_jacobian,
+    softmax_with_temperature_off_diagonal,
+)
+from kerasdl.derivations.check import max_abs_difference, tape_gradients
+from kerasdl.derivations.layers import (
     batch_norm_backward,
     dropout_backward,
     filter_correlation,
@@ -14,11 +22,4 @@ from kerasdl.derivations.classifiers import (
     fully_connected_backward,
     relu_backward,
     valid_conv_backward,
-)
-from kerasdl.derivations.convnet_tricks import (
-    sigmoid_backward,
-    softmax_with_temperature_backward,
-    softmax_with_temperature_diagonal,
-    softmax_with_temperature_jacobian,
-    softmax_with_temperature_off_diagonal,
 )

@@ -1,4 +1,4 @@
-"""Hand-derived gradients of report `convnet_tricks`, part 1 (eqs. 1.1-1.3).
+"""Hand-derived gradients of activations, as report `convnet_tricks` derives them (part 1, eqs. 1.1-1.3).
 
 The sigmoid backward pass (eq. 1.1) and the Jacobian of the softmax with temperature
 `x_out,i = exp(-beta x_i) / sum_k exp(-beta x_k)` (eq. 1.2 on its diagonal, eq. 1.3 off it), written

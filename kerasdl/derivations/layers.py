@@ -1,4 +1,4 @@
-"""Hand-derived backward passes of report `classifiers` (EECS 598 HW1, Q1).
+"""Hand-derived backward passes of layers, as report `classifiers` derives them (EECS 598 HW1, Q1).
 
 Fully connected layer, ReLU, dropout, batch normalisation and valid convolution, each the final
 formula of the report's derivation in TensorFlow ops. Where the report's layout differs from
