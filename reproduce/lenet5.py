@@ -26,12 +26,13 @@ import math
 import keras
 
 from kerasdl import data as kdata
-from kerasdl import embedding, figures, layers, schedules, unstated
+from kerasdl import embedding, layers, schedules, unstated
 from kerasdl.callbacks import LearningRateLog
 from kerasdl.regularizers import kernel_penalty
 from kerasdl.runner import FRACTION_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
 from kerasdl.runner.claims import Check, above, all_of, beats, best, column_beats, columns_within, matches_paper
 from kerasdl.runner.declare import by_profile, names, reported
+from reproduce import lenet5_figures
 
 # ## Setup: profiles
 #
@@ -177,7 +178,7 @@ def lenet5_table(name, title, data, rows, epochs, conclusions, *, columns=COLUMN
         # "Five trials per setting, reported as (mean, std, max)".
         paper_runs=5, proportions={column: FRACTION_OF_TEST for column in columns}, repeats=repeats or {},
         notes=NOTES + unstated.notes(UNSTATED, name) + (profile_note(epochs),) + tuple(notes), errata=errata,
-        figures=figures_ if figures_ is not None else [figures.dataset_samples(data), figures.setting_curves()],
+        figures=figures_ if figures_ is not None else [lenet5_figures.dataset_samples(data), lenet5_figures.setting_curves()],
     )
 
 
@@ -300,7 +301,7 @@ mnist_stats = Table(
         "The report rounds three statistics but not the test std: 0.31048 is printed as 0.3104 "
         "(rounding gives 0.3105); the comparison allows a difference below 1e-4 for that reason."
     ],
-    figures=[figures.split_histograms("mnist", {"inverse": kdata.inverse}, "mnist_pixel_histograms.png",
+    figures=[lenet5_figures.split_histograms("mnist", {"inverse": kdata.inverse}, "mnist_pixel_histograms.png",
                                       title="MNIST pixels, original vs inverse 1 - x")],
 )
 
@@ -316,7 +317,7 @@ INVERSE_NOTE = (
     "Trained on MNIST (lr 0.01, He, L2 as the report states), validated each epoch on the inverse "
     "test set 1 - x (the curves), then evaluated on the original test set."
 )
-INVERSE_CURVES = figures.setting_curves(test="inverse_test_accuracy", test_label="inverse test")
+INVERSE_CURVES = lenet5_figures.setting_curves(test="inverse_test_accuracy", test_label="inverse test")
 # Without the layer, the inverse accuracy is over 30 points below the original one.
 collapses = column_beats(WITHOUT.name, "test_accuracy", "inverse_test_accuracy", by=0.30)
 
@@ -332,7 +333,7 @@ inverse_mnist = lenet5_table(
 )
 
 
-inverse_samples = figures.inverse_invariant_samples(
+inverse_samples = lenet5_figures.inverse_invariant_samples(
     "mnist", "mnist_inverse_samples.png",
     title="MNIST test images x, their inverse 1 - x, and the InverseInvariant layer's F(x) = x (1 - x) of both",
 )
@@ -383,7 +384,7 @@ tsne = Table(
         "(fast 1000, paper 2000 per data set; pixels /255, PCA to 50 dimensions, t-SNE perplexity 30).",
         "Each data set is read with --data-dir like the other tables.",
     ],
-    figures=[figures.embedding_panels("tsne.png", title="t-SNE of test images (PCA to 50 dimensions first)")],
+    figures=[lenet5_figures.embedding_panels("tsne.png", title="t-SNE of test images (PCA to 50 dimensions first)")],
 )
 
 REPORT = Report(

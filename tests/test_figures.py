@@ -1,4 +1,4 @@
-"""kerasdl.figures: every figure maker writes a PNG from small inputs, in either pixel dtype, without
+"""kerasdl.figures and report lenet5's makers (reproduce/lenet5_figures.py): every figure writes a PNG from small inputs, in either pixel dtype, without
 pyplot or touching the matplotlib backend."""
 
 import os
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from kerasdl import figures
+from reproduce import lenet5_figures
 
 
 def images(n, shape, dtype):
@@ -73,18 +74,18 @@ def test_dataset_samples_maker(tmp_path):
     from tests.test_cli import write_fake_mnist
 
     data = write_fake_mnist(tmp_path / "data")
-    paths = figures.dataset_samples("mnist")(summary_of(data, table="mnist"), {}, tmp_path / "out")
+    paths = lenet5_figures.dataset_samples("mnist")(summary_of(data, table="mnist"), {}, tmp_path / "out")
     assert paths == [tmp_path / "out" / "mnist_samples.png"] and is_png(paths[0])
 
 
 def test_setting_curves_maker(tmp_path):
     history = {"accuracy": [0.5, 0.6], "inverse_test_accuracy": [0.4, 0.5], "loss": [1.0, 0.8],
                "inverse_test_loss": [1.1, 0.9], "learning_rate": [0.01, 0.005]}
-    draw = figures.setting_curves(test="inverse_test_accuracy", test_label="inverse test")
+    draw = lenet5_figures.setting_curves(test="inverse_test_accuracy", test_label="inverse test")
     paths = draw(summary_of(tmp_path), {"row": [history]}, tmp_path)
     assert paths == [tmp_path / "t_curves.png"] and is_png(paths[0])
     # Nothing to draw: no file, no path.
-    assert figures.setting_curves()(summary_of(tmp_path, table="u"), {"row": [{"loss": [1.0]}]}, tmp_path) == []
+    assert lenet5_figures.setting_curves()(summary_of(tmp_path, table="u"), {"row": [{"loss": [1.0]}]}, tmp_path) == []
     assert not (tmp_path / "u_curves.png").exists()
 
 
@@ -98,13 +99,13 @@ def test_split_histograms_and_transformed_samples_makers(tmp_path):
         seen.append(x.shape)
         return 255 - x
 
-    paths = figures.split_histograms("mnist", {"inverse": inverse}, "h.png", title="t")(summary_of(data), {}, tmp_path)
+    paths = lenet5_figures.split_histograms("mnist", {"inverse": inverse}, "h.png", title="t")(summary_of(data), {}, tmp_path)
     assert paths == [tmp_path / "h.png"] and is_png(paths[0])
     assert [shape[0] for shape in seen] == [96, 48]  # the train split, then the test split
     rows = {"x": lambda x: x, "1 - x": lambda x: 1 - x}
-    paths = figures.transformed_samples("mnist", rows, "s.png", count=4)(summary_of(data), {}, tmp_path)
+    paths = lenet5_figures.transformed_samples("mnist", rows, "s.png", count=4)(summary_of(data), {}, tmp_path)
     assert paths == [tmp_path / "s.png"] and is_png(paths[0])
-    paths = figures.inverse_invariant_samples("mnist", "i.png", count=3)(summary_of(data), {}, tmp_path)
+    paths = lenet5_figures.inverse_invariant_samples("mnist", "i.png", count=3)(summary_of(data), {}, tmp_path)
     assert paths == [tmp_path / "i.png"] and is_png(paths[0])
 
 
@@ -116,7 +117,7 @@ def test_embedding_panels_maker(tmp_path):
         {"name": "B", "reproduced": {}},
         {"name": "no embedding", "reproduced": {}},
     ]
-    draw = figures.embedding_panels("e.png", title="t")
+    draw = lenet5_figures.embedding_panels("e.png", title="t")
     paths = draw(summary_of(tmp_path, rows=rows), {"A": [trial], "B": [trial], "no embedding": [{"loss": [1.0]}]}, tmp_path)
     assert paths == [tmp_path / "e.png"] and is_png(paths[0])
     assert draw(summary_of(tmp_path, rows=rows[2:]), {"no embedding": [{}]}, tmp_path / "none") == []
