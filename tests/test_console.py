@@ -64,6 +64,8 @@ def test_tensorflow_start_up_lines_are_held_back_in_the_command_and_its_workers(
                    "--out", str(tmp_path), env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
+    tuning = subprocess.run([sys.executable, "-m", "tuning", "list"], capture_output=True, text=True, env=env, timeout=300)
+    assert tuning.returncode == 0 and tuning.stderr == "", tuning.stderr[-2000:]
     # The user's own level: TensorFlow's lines as it prints them (oneDNN, which the command turns on).
     asked = kerasdl("list", env={**{k: v for k, v in env.items() if k != "TF_ENABLE_ONEDNN_OPTS"}, "TF_CPP_MIN_LOG_LEVEL": "0"})
     assert asked.returncode == 0 and "oneDNN custom operations are on" in asked.stderr

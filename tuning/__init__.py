@@ -12,10 +12,7 @@ Each search is a `keras_tuner.HyperModel` (`tuning.searches`) over the report's 
 starts fresh unless `--resume` (`tuning.run`); `tuning.distributed` runs one search as a chief and
 workers, here or across machines. Results: `<out>/<search>/summary.json`, `val_accuracy.png` and
 the KerasTuner project in `<out>/<search>/project/`.
+
+This package imports nothing heavy, so that `python -m tuning` sets TensorFlow's environment
+(`reproduce.before_tensorflow`) before TensorFlow loads; import its modules by name.
 """
-
-from tuning.run import SearchChanged, run_search
-from tuning.searches import SEARCHES, Search
-from tuning.tuners import TUNERS
-
-__all__ = ["SEARCHES", "TUNERS", "Search", "SearchChanged", "run_search"]
