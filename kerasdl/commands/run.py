@@ -15,6 +15,7 @@ from kerasdl.commands.arguments import (
 )
 from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.run import run_table
+from kerasdl.runner.store import trials_folder
 
 
 def add_reproduce_arguments(p: argparse.ArgumentParser) -> None:
@@ -66,7 +67,7 @@ def _check_profile_of_outputs(report, table, options) -> None:
 
 def _check_collectable(chosen, options) -> None:
     for report in chosen:
-        trials = Path(options.out) / report.id / "trials"
+        trials = trials_folder(options.out, report.id)
         if not trials.is_dir() or not any(trials.glob("*.json")):
             raise UsageError(f"no stored trials of {report.id} under {options.out} ({trials}): collect only "
                              "summarizes trials that a run (reproduce, --shard, workers) stored there")

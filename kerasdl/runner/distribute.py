@@ -32,6 +32,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from kerasdl.runner import multiworker_fix
+from kerasdl.runner.store import trials_folder
 
 STRATEGIES = ("default", "mirrored", "multiworker")
 
@@ -98,7 +99,7 @@ class Distribution:
         """Where this process stores its trials of a report: the shared `<out>/<report>/trials`,
         or for a non-chief worker its own folder under `<out>/<report>/workers/`."""
         if self.chief:
-            return Path(out) / report_id / "trials"
+            return trials_folder(out, report_id)
         kind, index = self.task
         return Path(out) / report_id / "workers" / f"{kind}-{index}" / "trials"
 

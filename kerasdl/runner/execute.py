@@ -15,7 +15,6 @@ import importlib
 import json
 import math
 import time
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import keras
@@ -27,7 +26,7 @@ from kerasdl.runner.options import RunOptions
 from kerasdl.runner.parallel import run_parallel
 from kerasdl.runner.plan import PlannedTrial, TablePlan, plan_table
 from kerasdl.runner.spec import Row, Table
-from kerasdl.runner.store import TrialStore, trial_key
+from kerasdl.runner.store import TrialStore, trial_key, trials_folder
 
 
 @dataclasses.dataclass
@@ -135,7 +134,7 @@ def run_trial(plan: TablePlan, planned: PlannedTrial, store: TrialStore, progres
 
 
 def store_of(plan: TablePlan) -> TrialStore:
-    return TrialStore(Path(plan.options.out) / plan.report.id / "trials")
+    return TrialStore(trials_folder(plan.options.out, plan.report.id))
 
 
 def worker_store_of(plan: TablePlan) -> TrialStore:

@@ -39,7 +39,7 @@ from kerasdl.runner.control import TrialFailed
 from kerasdl.runner.progress import Progress
 from kerasdl.runner.run import run_and_summarize
 from kerasdl.runner.spec import Report, Table
-from kerasdl.runner.store import TrialStore, write_json_atomic, write_text_atomic
+from kerasdl.runner.store import TrialStore, trials_folder, write_json_atomic, write_text_atomic
 from kerasdl.runner.summary import _digits, _fmt, fewer_trials as summary_fewer_trials
 from kerasdl.unstated import value_text, why_text
 
@@ -78,7 +78,7 @@ def headline_columns(table: Table) -> list[str]:
 def adopt(plan, reuse) -> int:
     """Copy into `plan`'s store the trials it lacks that `reuse` (a results folder) holds with the
     very same identity; return how many."""
-    mine, theirs = store_of(plan), TrialStore(Path(reuse) / plan.report.id / "trials")
+    mine, theirs = store_of(plan), TrialStore(trials_folder(reuse, plan.report.id))
     copied = 0
     for planned in plan.trials:
         if mine.get(planned.identity) is None:

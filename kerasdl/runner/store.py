@@ -65,6 +65,11 @@ def write_text_atomic(path: Path, text: str) -> None:
     _write_atomic(path, lambda f: f.write(text))
 
 
+def trials_folder(out, report_id: str) -> Path:
+    """Where a results folder keeps a report's trial records: `<out>/<report>/trials`."""
+    return Path(out) / report_id / "trials"
+
+
 class TrialStore:
     """The finished trials of one table, in `folder` (`<out>/<report>/trials/`)."""
 
