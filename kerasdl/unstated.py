@@ -1,8 +1,9 @@
 """The footnotes a table prints for the choices its report leaves unstated.
 
 A report declares those choices as data (`kerasdl.runner.Choice`: the setting, the value its tables
-use and the other candidates, each with one line saying why); `notes` turns the declaration into
-the table's footnotes, so what was chosen and why is written once, in the declaration.
+use and the other candidates, each with one line saying why); `note` turns the declaration into
+a footnote of each table that reads it (`Report.notes_of`), so what was chosen and why is written
+once, in the declaration.
 """
 
 from __future__ import annotations
@@ -30,10 +31,4 @@ def note(choice) -> str:
     return text
 
 
-def notes(choices: Sequence, table: str) -> tuple[str, ...]:
-    """The footnotes of the `choices` that table `table` reads (a choice with no `tables` applies
-    to every table), in declaration order."""
-    return tuple(note(c) for c in choices if not c.tables or table in c.tables)
-
-
-__all__ = ["note", "notes", "value_text", "why_text"]
+__all__ = ["note", "value_text", "why_text"]

@@ -22,9 +22,10 @@ if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set b
 import keras
 import numpy as np
 
-from kerasdl import activations, data as kdata, layers, losses, regularizers, schedules, unstated
-from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl import activations, data as kdata, layers, losses, regularizers, schedules
+from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, TrialResult, fit
 from kerasdl.runner.claims import all_of, any_of, beats, best, increasing, within
+from kerasdl.runner.declare import reported, table_factory
 
 TEMPLATE = "megvii-research/tf-tutorials @ ac7b30b"
 TRAIN_PY = f"{TEMPLATE}, 01-svhn/train.py"
@@ -231,33 +232,18 @@ def run(trial):
 
 # ## The report's tables
 
-COLUMNS = ["test_accuracy_pct"]
-
-
-def _acc(value):
-    return {"test_accuracy_pct": value}
-
-
-def _table(name, title, rows, conclusions=(), errata=(), notes=(), columns=COLUMNS, **more):
-    return Table(
-        name=name,
-        title=title,
-        columns=columns,
-        rows=rows,
-        run=run,
-        data="svhn_cropped",
-        data_setting="dataset",
-        choices={"dataset": DATASETS},
-        curve="val_accuracy",
-        proportions={"test_accuracy_pct": PERCENT_OF_TEST},
-        conclusions=conclusions,
-        notes=NOTES + unstated.notes(UNSTATED, name) + tuple(notes),
-        errata=errata,
-        **more,
-    )
-
-
 ACC = "test_accuracy_pct"
+COLUMNS = [ACC]
+
+table = table_factory(
+    run=run,
+    data="svhn_cropped",
+    data_setting="dataset",
+    choices={"dataset": DATASETS},
+    curve="val_accuracy",
+    proportions={ACC: PERCENT_OF_TEST},
+    notes=NOTES,
+)
 
 # q1's alternatives can spread widely from run to run (some runs stay at chance, about 10 %), so a
 # mean over two runs says little: q1 runs 3 trials at `fast`, and `learned_pct` gives the share of
@@ -269,15 +255,17 @@ def _learned(metrics):
     accuracy = metrics.get(ACC)
     return None if accuracy is None else 100.0 * (accuracy > LEARNED_ABOVE_PCT)
 
-q1 = _table(
+
+q1 = table(
     "q1_softmax_alternatives",
     "best test accuracy (%) with softmax and four alternatives at the output",
+    [ACC, "learned_pct"],
     [
-        Row("softmax", _acc(96.8), variant()),
-        Row("abs-max", _acc(28.7), variant(activation="abs_max")),
-        Row("square-max", _acc(43.8), variant(activation="square_max")),
-        Row("plus-one-abs-max", _acc(95.1), variant(activation="plus_one_abs_max")),
-        Row("non-negative-max", _acc(60.1), variant(activation="non_negative_max")),
+        reported("softmax", {ACC: 96.8}, variant()),
+        reported("abs-max", {ACC: 28.7}, variant(activation="abs_max")),
+        reported("square-max", {ACC: 43.8}, variant(activation="square_max")),
+        reported("plus-one-abs-max", {ACC: 95.1}, variant(activation="plus_one_abs_max")),
+        reported("non-negative-max", {ACC: 60.1}, variant(activation="non_negative_max")),
     ],
     conclusions=[
         Conclusion(
@@ -299,17 +287,17 @@ q1 = _table(
         "An alternative's runs can spread widely (some stay at chance), "
         "so its mean needs more runs: 3 per row at `fast` (the report does not say how many it averaged).",
     ],
-    columns=[ACC, "learned_pct"],
     derived={"learned_pct": _learned},
     profiles={"fast": {"trials": 3}},
 )
 
-q2 = _table(
+q2 = table(
     "q2_regression_vs_classification",
     "best test accuracy (%) with cross-entropy vs squared distance to the one-hot target",
+    COLUMNS,
     [
-        Row("cross-entropy", _acc(96.8), variant()),
-        Row("MSE (probabilities vs one-hot)", _acc(95.1), variant(loss="mse")),
+        reported("cross-entropy", {ACC: 96.8}, variant()),
+        reported("MSE (probabilities vs one-hot)", {ACC: 95.1}, variant(loss="mse")),
     ],
     conclusions=[
         Conclusion("cross-entropy beats the squared-distance loss", beats("cross-entropy", "MSE (probabilities vs one-hot)", ACC))
@@ -318,15 +306,16 @@ q2 = _table(
 )
 
 LP_ROWS = ["Lp p=-1", "Lp p=1", "Lp p=2", "Lp p=4"]
-q3 = _table(
+q3 = table(
     "q3_lp_pooling",
     "best test accuracy (%) with max pooling vs Gaussian Lp pooling (3x3, stride 2)",
+    COLUMNS,
     [
-        Row("max-pooling", _acc(96.8), variant()),
-        Row("Lp p=-1", _acc(92.1), variant(pooling=-1)),
-        Row("Lp p=1", _acc(93.4), variant(pooling=1)),
-        Row("Lp p=2", _acc(96.2), variant(pooling=2)),
-        Row("Lp p=4", _acc(95.1), variant(pooling=4)),
+        reported("max-pooling", {ACC: 96.8}, variant()),
+        reported("Lp p=-1", {ACC: 92.1}, variant(pooling=-1)),
+        reported("Lp p=1", {ACC: 93.4}, variant(pooling=1)),
+        reported("Lp p=2", {ACC: 96.2}, variant(pooling=2)),
+        reported("Lp p=4", {ACC: 95.1}, variant(pooling=4)),
     ],
     conclusions=[
         Conclusion("(table) max pooling is at least as good as every Lp pooling", beats("max-pooling", LP_ROWS, ACC, strict=False)),
@@ -344,22 +333,24 @@ q3 = _table(
 )
 
 Q4_ROWS = ["p=-1", "p=1", "p=2", "p=4"]
-q4 = _table(
+q4 = table(
     "q4_lp_regularization",
     "best test accuracy (%) with an Lp weight penalty, weight_decay 1e-3",
-    [Row(f"p={p}", _acc(a), variant(reg_p=p, weight_decay=1e-3)) for p, a in [(-1, 82.8), (1, 90.9), (2, 93.6), (4, 95.4)]],
+    COLUMNS,
+    [reported(f"p={p}", {ACC: a}, variant(reg_p=p, weight_decay=1e-3)) for p, a in [(-1, 82.8), (1, 90.9), (2, 93.6), (4, 95.4)]],
     conclusions=[
         Conclusion("accuracy rises with p (p=-1 < 1 < 2 < 4)", increasing(Q4_ROWS, ACC)),
         Conclusion("p=4 is the best exponent", best("p=4", Q4_ROWS, ACC)),
     ],
 )
 
-q4_signed = _table(
+q4_signed = table(
     "q4_signed_regularization",
     "best test accuracy (%) adding vs subtracting the L2 penalty (weight_decay 1e-3)",
+    COLUMNS,
     [
-        Row("baseline (+L2)", _acc(94.3), variant(weight_decay=1e-3, extra=False)),
-        Row("negated penalty (L_model - L_reg)", _acc(94.3), variant(weight_decay=1e-3, reg_sign=-1, extra=False)),
+        reported("baseline (+L2)", {ACC: 94.3}, variant(weight_decay=1e-3, extra=False)),
+        reported("negated penalty (L_model - L_reg)", {ACC: 94.3}, variant(weight_decay=1e-3, reg_sign=-1, extra=False)),
     ],
     notes=[
         "The report labels both rows 'no extra 32x32': on SVHN they train on the train split only (extra=false), "

@@ -23,10 +23,11 @@ import math
 import keras
 import numpy as np
 
-from kerasdl import callbacks, initializers, losses, unstated
+from kerasdl import callbacks, initializers, losses
 from kerasdl import data as kdata
-from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, TrialResult, fit
 from kerasdl.runner.claims import beats
+from kerasdl.runner.declare import reported, table_factory
 from reproduce.derivations_table import formula_table
 
 # ## Setup: profiles
@@ -316,11 +317,11 @@ def run(trial):
 
 # ## The report's tables
 
-COLUMNS = ["test_accuracy_pct", "val_accuracy_pct"]
+ACC = "test_accuracy_pct"
+COLUMNS = [ACC, "val_accuracy_pct"]
 
-
-def _acc(value):
-    return {"test_accuracy_pct": value, "val_accuracy_pct": None}
+SHARED = {"run": run, "data": "mnist", "proportions": {ACC: PERCENT_OF_TEST}, "curve": "val_accuracy"}
+table = table_factory(**SHARED)
 
 
 FORMULAS = [
@@ -352,97 +353,62 @@ STAND_IN_NOTES = (
 )
 
 
-def _binary_table(name, title, loss, search, linear, two_layer, conclusion, notes=()):
-    return Table(
-        name=name,
-        title=title + " on the stand-in MNIST 3 vs 5 task (paper column: the course's data)",
-        columns=COLUMNS,
-        rows=[
-            Row(linear[0], _acc(linear[1]), {"model": "linear"}),
-            Row(two_layer[0], _acc(two_layer[1]), {"model": "two_layer"}),
-        ],
-        run=run,
-        data="mnist",
-        proportions={"test_accuracy_pct": PERCENT_OF_TEST},
-        config={**SOLVER_TRAINING, "task": "mnist_3_vs_5", "loss": loss, "hidden": 1000},
-        # The stand-in task is 1/5 of MNIST: ten epochs cost what two of q4's do.
-        profiles={"fast": {"epochs": 10}},
-        curve="val_accuracy",
-        labels=("3", "5"),
-        output="probability" if loss == "logistic" else "margin",
-        conclusions=[Conclusion(conclusion, beats(two_layer[0], linear[0], "test_accuracy_pct"))],
-        # The paper column is the course's own data set (STAND_IN_NOTES): for information only.
-        paper_comparable=False,
-        notes=STAND_IN_NOTES
-        + NOTES
-        + (TUNED_NOTE.format(what="Hidden units", value=1000, search=search, keys="hidden=N"),)
-        + tuple(notes)
-        + unstated.notes(UNSTATED, name),
-    )
+# The paper column is the course's own data set (STAND_IN_NOTES): for information only.
+stand_in_table = table_factory(
+    **SHARED, labels=("3", "5"), paper_comparable=False, notes=STAND_IN_NOTES + NOTES,
+    # The stand-in task is 1/5 of MNIST: ten epochs cost what two of q4's do.
+    profiles={"fast": {"epochs": 10}},
+)
+STAND_IN_TITLE = " on the stand-in MNIST 3 vs 5 task (paper column: the course's data)"
+STAND_IN_CONFIG = {**SOLVER_TRAINING, "task": "mnist_3_vs_5", "hidden": 1000}
 
-
-q2 = _binary_table(
+LOGISTIC, TWO_LAYER_LOGISTIC = "logistic classifier", "2-layer net, logistic output"
+q2 = stand_in_table(
     "q2_logistic",
-    "test accuracy (%) of a logistic classifier and a 2-layer net with a logistic output",
-    "logistic",
-    "q2_hidden",
-    ("logistic classifier", 93.6),
-    ("2-layer net, logistic output", 94.0),
-    "the 2-layer net beats the logistic classifier",
+    "test accuracy (%) of a logistic classifier and a 2-layer net with a logistic output" + STAND_IN_TITLE,
+    COLUMNS,
+    [reported(LOGISTIC, {ACC: 93.6}, {"model": "linear"}), reported(TWO_LAYER_LOGISTIC, {ACC: 94.0}, {"model": "two_layer"})],
+    config={**STAND_IN_CONFIG, "loss": "logistic"},
+    output="probability",
+    conclusions=[Conclusion("the 2-layer net beats the logistic classifier", beats(TWO_LAYER_LOGISTIC, LOGISTIC, ACC))],
+    notes=[TUNED_NOTE.format(what="Hidden units", value=1000, search="q2_hidden", keys="hidden=N")],
 )
 
-q3 = _binary_table(
+SVM, TWO_LAYER_HINGE = "linear SVM (hinge)", "2-layer net, hinge output"
+q3 = stand_in_table(
     "q3_svm",
-    "test accuracy (%) of a linear SVM and a 2-layer net with a hinge-loss output",
-    "hinge",
-    "q3_hidden",
-    ("linear SVM (hinge)", 92.8),
-    ("2-layer net, hinge output", 94.0),
-    "the 2-layer net beats the linear SVM",
+    "test accuracy (%) of a linear SVM and a 2-layer net with a hinge-loss output" + STAND_IN_TITLE,
+    COLUMNS,
+    [reported(SVM, {ACC: 92.8}, {"model": "linear"}), reported(TWO_LAYER_HINGE, {ACC: 94.0}, {"model": "two_layer"})],
+    config={**STAND_IN_CONFIG, "loss": "hinge"},
+    output="margin",
+    conclusions=[Conclusion("the 2-layer net beats the linear SVM", beats(TWO_LAYER_HINGE, SVM, ACC))],
     notes=[
+        TUNED_NOTE.format(what="Hidden units", value=1000, search="q3_hidden", keys="hidden=N"),
         "Hinge loss: kerasdl.losses.BinaryHinge, mean max(0, 1 - t s) with t = 2y - 1 and one "
         "raw score s per image (no weight penalty: the soft-margin C is unstated); accuracy "
-        "counts s > 0 as a 5."
+        "counts s > 0 as a 5.",
     ],
 )
 
-q4 = Table(
-    name="q4_softmax_mnist",
-    title="test accuracy (%) of softmax regression and a 2-layer net on MNIST",
-    columns=COLUMNS,
-    rows=[
-        Row("softmax classifier", _acc(92.0), {"model": "linear"}),
-        Row("2-layer net, softmax output", _acc(93.63), {"model": "two_layer"}),
-    ],
-    run=run,
-    data="mnist",
-    proportions={"test_accuracy_pct": PERCENT_OF_TEST},
+SOFTMAX, TWO_LAYER_SOFTMAX = "softmax classifier", "2-layer net, softmax output"
+q4 = table(
+    "q4_softmax_mnist",
+    "test accuracy (%) of softmax regression and a 2-layer net on MNIST",
+    COLUMNS,
+    [reported(SOFTMAX, {ACC: 92.0}, {"model": "linear"}), reported(TWO_LAYER_SOFTMAX, {ACC: 93.63}, {"model": "two_layer"})],
     config={**SOLVER_TRAINING, "task": "mnist", "loss": "softmax", "hidden": 1000},
-    curve="val_accuracy",
-    conclusions=[
-        Conclusion(
-            "the 2-layer net beats the softmax classifier",
-            beats("2-layer net, softmax output", "softmax classifier", "test_accuracy_pct"),
-        )
-    ],
-    notes=NOTES
-    + (TUNED_NOTE.format(what="Hidden units", value=1000, search="q4_hidden", keys="hidden=N"),)
-    + unstated.notes(UNSTATED, "q4_softmax_mnist"),
+    conclusions=[Conclusion("the 2-layer net beats the softmax classifier", beats(TWO_LAYER_SOFTMAX, SOFTMAX, ACC))],
+    notes=NOTES + (TUNED_NOTE.format(what="Hidden units", value=1000, search="q4_hidden", keys="hidden=N"),),
 )
 
 CNN, CNN_BN = "CNN (conv-ReLU-pool-FC-ReLU-FC)", "CNN + BN + dropout (Conv-BN-ReLU-MaxPool-Dropout-FC-ReLU-FC)"
 
-q5 = Table(
-    name="q5_cnn_mnist",
-    title="test accuracy (%) of the course's three-layer ConvNet on MNIST, plain and with BN + dropout",
-    columns=COLUMNS,
-    rows=[
-        Row(CNN, _acc(98.39), {"batch_norm": False}),
-        Row(CNN_BN, _acc(98.68), {"batch_norm": True, "bn_momentum": 0.9}),
-    ],
-    run=run,
-    data="mnist",
-    proportions={"test_accuracy_pct": PERCENT_OF_TEST},
+q5 = table(
+    "q5_cnn_mnist",
+    "test accuracy (%) of the course's three-layer ConvNet on MNIST, plain and with BN + dropout",
+    COLUMNS,
+    [reported(CNN, {ACC: 98.39}, {"batch_norm": False}), reported(CNN_BN, {ACC: 98.68}, {"batch_norm": True, "bn_momentum": 0.9})],
     config={
         **SOLVER_TRAINING,
         "task": "mnist",
@@ -453,8 +419,7 @@ q5 = Table(
         "hidden": 100,
         "keep_prob": 0.8,
     },
-    curve="val_accuracy",
-    conclusions=[Conclusion("batch norm + dropout beats the plain CNN", beats(CNN_BN, CNN, "test_accuracy_pct"))],
+    conclusions=[Conclusion("batch norm + dropout beats the plain CNN", beats(CNN_BN, CNN, ACC))],
     notes=NOTES
     + (
         f"The ConvNet is the starter's ({CNN_PY}): 32 filters, 7x7, hidden 100 (its defaults, which the "
@@ -469,8 +434,7 @@ q5 = Table(
         "scales by p at inference), i.e. keras.layers.Dropout(rate=0.2); Keras's inverted dropout "
         "scales by 1/0.8 in training instead, the same model in expectation. "
         + TUNED_NOTE.format(what="Keep probability", value=0.8, search="q5_dropout", keys="keep_prob=P"),
-    )
-    + unstated.notes(UNSTATED, "q5_cnn_mnist"),
+    ),
 )
 
 GIVEN, WIDER = "given CNN (vgg.py)", "printed network (4x widths, ReLUs where printed)"
@@ -481,24 +445,18 @@ Q6_PROFILES = {
     "paper": {"n_train": None, "n_test": None, "epochs": 10, "trials": 5},
 }
 
-q6 = Table(
-    name="q6_cifar10",
-    title="test accuracy (%) on CIFAR-10 of the course's given CNN and the report's improved network",
-    columns=["test_accuracy_pct"],
-    rows=[
-        Row(GIVEN, {"test_accuracy_pct": 69.0}, {"model": "cifar_given"}),
-        Row(WIDER, {"test_accuracy_pct": 75.0}, {"model": "cifar_wider"}),
-    ],
-    run=run,
+q6 = table(
+    "q6_cifar10",
+    "test accuracy (%) on CIFAR-10 of the course's given CNN and the report's improved network",
+    [ACC],
+    [reported(GIVEN, {ACC: 69.0}, {"model": "cifar_given"}), reported(WIDER, {ACC: 75.0}, {"model": "cifar_wider"})],
     data="cifar10",
-    proportions={"test_accuracy_pct": PERCENT_OF_TEST},
     # vgg.py's loop: Adam 1e-3 with PyTorch's defaults (betas 0.9 / 0.999 are Keras's too, eps 1e-8
     # is not), batch 100, no validation split; the accuracy is the test set's after the last epoch.
     config={**TRAINING, "validation_fraction": 0, "task": "cifar10", "loss": "softmax", "adam_epsilon": 1e-8,
             "batch_size": Q6_BATCH.default.value},
     profiles=Q6_PROFILES,
-    curve="val_accuracy",
-    conclusions=[Conclusion("the printed network beats the given CNN", beats(WIDER, GIVEN, "test_accuracy_pct"))],
+    conclusions=[Conclusion("the printed network beats the given CNN", beats(WIDER, GIVEN, ACC))],
     # vgg.py prints `'%d %%' % (100 * correct / total)`: 69 means 69.00-69.99.
     paper_truncated=True,
     notes=(
@@ -518,7 +476,7 @@ q6 = Table(
         "padding 3 on the first convolution and Adam lr 8e-4; not run here.",
         "Budget: fast trains on the first 20 000 training images for 4 epochs, 2 trials: its numbers are below a "
         "full run's; paper is vgg.py's 10 epochs on all 50 000, 5 trials.",
-    ) + unstated.notes(UNSTATED, "q6_cifar10"),
+    ),
 )
 
 REPORT = Report(

@@ -19,9 +19,10 @@ if __name__ == "__main__":  # run as a script: TensorFlow's fast CPU path, set b
 import keras
 import numpy as np
 
-from kerasdl import layers, regularizers, timing, unstated
-from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl import layers, regularizers, timing
+from kerasdl.runner import PERCENT_OF_TEST, Candidate, Choice, Conclusion, Report, TrialResult, fit
 from kerasdl.runner.claims import Check, all_of, any_of, beats, below, best
+from kerasdl.runner.declare import names, reported, table_factory
 from kerasdl.runner.figures import row_curves
 from reproduce.derivations_table import formula_table
 
@@ -256,42 +257,33 @@ def run_timing(trial):
 
 # ## The report's tables
 
-BASELINE = "simple 2-layer NN"
-CONVNETS = [
-    "L2 pooling + Tanh",
-    "L2 pooling + ReLU",
-    "max pooling + Tanh",
-    "L2 pooling + Tanh + dropout",
-    "L4 pooling + Tanh + dropout",
-    "overlapping max pooling + Tanh + dropout",
-]
-
-
 ERROR = "test_error_pct"
 
-
-def _convnet(name, error, pooling_kind, activation="tanh", dropout=False):
-    config = {"model": "convnet", "activation": activation, "pooling": pooling_kind, "dropout": dropout}
-    return Row(name, {"test_error_pct": error}, config)
+table = table_factory(data="mnist", config=SHARED)
 
 
-t2_2 = Table(
-    name="t2_2_results",
-    title="test error (%) of the 2-layer NN baseline and six ConvNet variants (Table 2.2)",
-    columns=["test_error_pct"],
-    rows=[
-        Row(BASELINE, {"test_error_pct": 4.6}, {"model": "mlp"}),
-        _convnet("L2 pooling + Tanh", 0.69, "l2"),
-        _convnet("L2 pooling + ReLU", 0.81, "l2", activation="relu"),
-        _convnet("max pooling + Tanh", 0.94, "max"),
-        _convnet("L2 pooling + Tanh + dropout", 0.67, "l2", dropout=True),
-        _convnet("L4 pooling + Tanh + dropout", 0.74, "l4", dropout=True),
-        _convnet("overlapping max pooling + Tanh + dropout", 0.51, "overlapping_max", dropout=True),
-    ],
+def convnet(pooling_kind, activation="tanh", dropout=False):
+    """A row's config: the ConvNet with `pooling_kind` pooling, `activation` in both stages."""
+    return {"model": "convnet", "activation": activation, "pooling": pooling_kind, "dropout": dropout}
+
+
+MLP = reported("simple 2-layer NN", {ERROR: 4.6}, {"model": "mlp"})
+L2_TANH = reported("L2 pooling + Tanh", {ERROR: 0.69}, convnet("l2"))
+L2_RELU = reported("L2 pooling + ReLU", {ERROR: 0.81}, convnet("l2", activation="relu"))
+MAX_TANH = reported("max pooling + Tanh", {ERROR: 0.94}, convnet("max"))
+L2_DROPOUT = reported("L2 pooling + Tanh + dropout", {ERROR: 0.67}, convnet("l2", dropout=True))
+L4_DROPOUT = reported("L4 pooling + Tanh + dropout", {ERROR: 0.74}, convnet("l4", dropout=True))
+OVERLAPPING_DROPOUT = reported("overlapping max pooling + Tanh + dropout", {ERROR: 0.51}, convnet("overlapping_max", dropout=True))
+CONVNET_ROWS = [L2_TANH, L2_RELU, MAX_TANH, L2_DROPOUT, L4_DROPOUT, OVERLAPPING_DROPOUT]
+BASELINE, CONVNETS = MLP.name, names(CONVNET_ROWS)
+
+t2_2 = table(
+    "t2_2_results",
+    "test error (%) of the 2-layer NN baseline and six ConvNet variants (Table 2.2)",
+    [ERROR],
+    [MLP, *CONVNET_ROWS],
     run=run_results,
-    data="mnist",
     proportions={ERROR: PERCENT_OF_TEST},
-    config=SHARED,
     choices={"model": ("mlp", "convnet"), "activation": ("tanh", "relu"), "pooling": POOLINGS},
     curve="val_accuracy",
     conclusions=[
@@ -300,25 +292,24 @@ t2_2 = Table(
             "(reproduction target, not the report's) the best ConvNet's test error is under 1.2 %",
             any_of(*(below(r, ERROR, 1.2) for r in CONVNETS)),
         ),
-        Conclusion("Tanh beats ReLU (L2 pooling)", beats("L2 pooling + Tanh", "L2 pooling + ReLU", ERROR, higher=False)),
+        Conclusion("Tanh beats ReLU (L2 pooling)", beats(L2_TANH.name, L2_RELU.name, ERROR, higher=False)),
         Conclusion(
-            "L2 pooling beats 2x2 max pooling (Tanh)", beats("L2 pooling + Tanh", "max pooling + Tanh", ERROR, higher=False)
+            "L2 pooling beats 2x2 max pooling (Tanh)", beats(L2_TANH.name, MAX_TANH.name, ERROR, higher=False)
         ),
         Conclusion(
             "dropout helps (L2 pooling + Tanh)",
-            beats("L2 pooling + Tanh + dropout", "L2 pooling + Tanh", ERROR, higher=False),
+            beats(L2_DROPOUT.name, L2_TANH.name, ERROR, higher=False),
         ),
         Conclusion(
             "L2 pooling beats L4 pooling (Tanh + dropout)",
-            beats("L2 pooling + Tanh + dropout", "L4 pooling + Tanh + dropout", ERROR, higher=False),
+            beats(L2_DROPOUT.name, L4_DROPOUT.name, ERROR, higher=False),
         ),
         Conclusion(
             "overlapping max pooling + Tanh + dropout is the best model",
-            best("overlapping max pooling + Tanh + dropout", CONVNETS, ERROR, higher=False),
+            best(OVERLAPPING_DROPOUT.name, CONVNETS, ERROR, higher=False),
         ),
     ],
     notes=NOTES
-    + unstated.notes(UNSTATED, "t2_2_results")
     + (
         "The report's differences between ConvNets (0.51-0.94 %) are a few dozen test images; one "
         "run per row (fast) cannot resolve them, so read the ranking claims with the spread in mind.",
@@ -337,8 +328,8 @@ t2_2 = Table(
         "plus the classifier (the tutorial's 'stage 3'), as 2.2 describes it.",
     ],
     figures=[
-        row_curves("activation", ["L2 pooling + Tanh", "L2 pooling + ReLU"], "Tanh vs ReLU"),
-        row_curves("pooling", [r for r in CONVNETS if r != "L2 pooling + ReLU"], "pooling"),
+        row_curves("activation", names([L2_TANH, L2_RELU]), "Tanh vs ReLU"),
+        row_curves("pooling", names(r for r in CONVNET_ROWS if r is not L2_RELU), "pooling"),
     ],
 )
 
@@ -361,17 +352,16 @@ def _falls(column):
     return all_of(beats("batch 128", "batch 1", column, higher=False), Check(spearman_below, BATCH_ROWS, column))
 
 
-t2_1 = Table(
-    name="t2_1_batch_size",
-    title="milliseconds per sample, training and testing, by batch size (Table 2.1)",
-    columns=["train_ms_per_sample", "test_ms_per_sample"],
-    rows=[
-        Row(f"batch {b}", {"train_ms_per_sample": train, "test_ms_per_sample": test}, {"batch_size": b})
+t2_1 = table(
+    "t2_1_batch_size",
+    "milliseconds per sample, training and testing, by batch size (Table 2.1)",
+    ["train_ms_per_sample", "test_ms_per_sample"],
+    [
+        reported(f"batch {b}", {"train_ms_per_sample": train, "test_ms_per_sample": test}, {"batch_size": b})
         for b, (train, test) in PAPER_MS.items()
     ],
     run=run_timing,
-    data="mnist",
-    config={**SHARED, "model": "convnet", "activation": "tanh", "pooling": "l2", "dropout": False},
+    config=L2_TANH.config,
     profiles={p: {"epochs": 1} for p in PROFILES},
     trials=1,
     conclusions=[

@@ -26,17 +26,17 @@ import math
 import keras
 
 from kerasdl import data as kdata
-from kerasdl import embedding, layers, schedules, unstated
+from kerasdl import embedding, layers, schedules
 from kerasdl.callbacks import LearningRateLog
 from kerasdl.regularizers import kernel_penalty
-from kerasdl.runner import FRACTION_OF_TEST, Candidate, Choice, Conclusion, Report, Row, Table, TrialResult, fit
+from kerasdl.runner import FRACTION_OF_TEST, Candidate, Choice, Conclusion, Report, Table, TrialResult, fit
 from kerasdl.runner.claims import Check, above, all_of, beats, best, column_beats, columns_within, matches_paper
-from kerasdl.runner.declare import by_profile, names, reported
+from kerasdl.runner.declare import by_profile, names, reported, table_factory
 from reproduce import lenet5_figures
 
 # ## Setup: profiles
 #
-# Trials, data sizes and batch per profile; the epochs are each table's own (its `epochs=` below).
+# Trials, data sizes and batch per profile; the epochs are each table's own (`epochs_of` below).
 # `paper` is the report's protocol: 80 epochs (MNIST, Fashion-MNIST), 150 (CIFAR-10), 100 (the
 # inverse tables), 5 trials. `fast` runs 2 trials of each table's `fast` epochs: the fewest that
 # reach, with a margin, MNIST >= 0.985, Fashion-MNIST setting 2 >= 0.88 and InverseInvariant >=
@@ -168,18 +168,23 @@ def setting(number, label, paper, changes=None):
     return reported(f"setting {number}: {label}", {"test_accuracy": paper}, {**BASE, **(changes or {})})
 
 
-def lenet5_table(name, title, data, rows, epochs, conclusions, *, columns=COLUMNS, curve="val_accuracy",
-                 figures_=None, notes=(), errata=(), repeats=None):
-    """A table of LeNet-5 trials (`run`) trained `epochs[profile]` epochs; the paper profile's are
-    the report's, from which scheduled rows scale. Figures: sample images and curves per setting."""
-    return Table(
-        name, title, columns, rows, run, data=data, config={"report_epochs": epochs["paper"]},
-        profiles=by_profile(epochs=epochs), curve=curve, choices=CHOICES, conclusions=conclusions,
-        # "Five trials per setting, reported as (mean, std, max)".
-        paper_runs=5, proportions={column: FRACTION_OF_TEST for column in columns}, repeats=repeats or {},
-        notes=NOTES + unstated.notes(UNSTATED, name) + (profile_note(epochs),) + tuple(notes), errata=errata,
-        figures=figures_ if figures_ is not None else [lenet5_figures.dataset_samples(data), lenet5_figures.setting_curves()],
-    )
+# "Five trials per setting, reported as (mean, std, max)".
+trained_table = table_factory(run=run, choices=CHOICES, notes=NOTES, paper_runs=5, curve="val_accuracy")
+
+
+def epochs_of(epochs):
+    """A training table's `config` and `profiles` for `epochs[profile]` epochs; the paper
+    profile's are the report's, from which scheduled rows scale."""
+    return {"config": {"report_epochs": epochs["paper"]}, "profiles": by_profile(epochs=epochs)}
+
+
+def fractions_of_test(columns):
+    return {column: FRACTION_OF_TEST for column in columns}
+
+
+def training_figures(data):
+    """Sample images of `data` and the curves per setting."""
+    return [lenet5_figures.dataset_samples(data), lenet5_figures.setting_curves()]
 
 
 M = [
@@ -189,9 +194,11 @@ M = [
     setting(4, "lr 0.01, random, L2", (0.9897, 0.0006196, 0.9905), {"init": "random"}),
     setting(5, "lr 0.005, He, L2", (0.9899, 0.0003208, 0.9909), {"lr": 0.005}),
 ]
-mnist = lenet5_table(
-    "mnist", "LeNet-5 test accuracy (fraction) on MNIST, five settings", "mnist", M,
-    epochs={"smoke": 1, "fast": 15, "paper": 80},
+M_EPOCHS = {"smoke": 1, "fast": 15, "paper": 80}
+mnist = trained_table(
+    "mnist", "LeNet-5 test accuracy (fraction) on MNIST, five settings", COLUMNS, M,
+    data="mnist", **epochs_of(M_EPOCHS), proportions=fractions_of_test(COLUMNS), figures=training_figures("mnist"),
+    notes=[profile_note(M_EPOCHS)],
     conclusions=[
         Conclusion("the L1 penalty (setting 2) gives the lowest accuracy", best(M[1].name, names(M), "test_accuracy", higher=False)),
         Conclusion("(text) dropping the regularizer (setting 3) lowers the accuracy of setting 1",
@@ -212,9 +219,11 @@ F = [
     setting(4, "lr 0.01, random, L2", (0.8968, 0.00406, 0.9021), {"init": "random"}),
     setting(5, "lr 0.05, He, L2", (0.8875, 0.00620, 0.8939), {"lr": 0.05}),
 ]
-fashion_mnist = lenet5_table(
-    "fashion_mnist", "LeNet-5 test accuracy (fraction) on Fashion-MNIST, five settings", "fashion_mnist", F,
-    epochs={"smoke": 1, "fast": 10, "paper": 80},
+F_EPOCHS = {"smoke": 1, "fast": 10, "paper": 80}
+fashion_mnist = trained_table(
+    "fashion_mnist", "LeNet-5 test accuracy (fraction) on Fashion-MNIST, five settings", COLUMNS, F,
+    data="fashion_mnist", **epochs_of(F_EPOCHS), proportions=fractions_of_test(COLUMNS),
+    figures=training_figures("fashion_mnist"),
     conclusions=[
         Conclusion("the schedule (setting 1) gives the best accuracy", best(F[0].name, names(F), "test_accuracy")),
         Conclusion("dropping the regularizer (setting 3) lowers the accuracy of setting 2", beats(F[1].name, F[2].name, "test_accuracy")),
@@ -222,6 +231,7 @@ fashion_mnist = lenet5_table(
                    best(F[4].name, names(F), "test_accuracy", higher=False)),
     ],
     notes=[
+        profile_note(F_EPOCHS),
         "Setting 1's base rate is unstated: 0.01, as in the other settings (the text: 'the last "
         "10 epochs at 0.5x the original rate').",
         "fast's 10 epochs stop before overfitting sets in and before the random initializer "
@@ -239,11 +249,10 @@ C = [
     setting(4, "lr 0.001, He, L2", (0.6375, 0.00663, 0.6439), {"lr": 0.001}),
     setting(5, "lr 0.001, He, none", (0.6165, 0.0141, 0.6401), {"lr": 0.001, "reg": None}),
 ]
-cifar10 = lenet5_table(
-    "cifar10",
-    "LeNet-5 test accuracy (fraction) on CIFAR-10, five settings",
-    "cifar10", C,
-    epochs={"smoke": 1, "fast": 12, "paper": 150},
+C_EPOCHS = {"smoke": 1, "fast": 12, "paper": 150}
+cifar10 = trained_table(
+    "cifar10", "LeNet-5 test accuracy (fraction) on CIFAR-10, five settings", COLUMNS, C,
+    data="cifar10", **epochs_of(C_EPOCHS), proportions=fractions_of_test(COLUMNS), figures=training_figures("cifar10"),
     conclusions=[
         Conclusion("the L1 penalty (setting 1) gives the lowest accuracy", best(C[0].name, names(C), "test_accuracy", higher=False)),
         Conclusion("lowering the rate at the end (settings 2, 3) beats the constant rate (setting 4)",
@@ -252,6 +261,7 @@ cifar10 = lenet5_table(
         Conclusion("dropping the regularizer (setting 5) lowers the accuracy of setting 4", beats(C[3].name, C[4].name, "test_accuracy")),
     ],
     notes=[
+        profile_note(C_EPOCHS),
         "CIFAR-10 has its own fast budget (120 epochs): 12 of the report's 150 epochs at lr 0.001 leave LeNet-5 far from "
         "converged (about 0.51-0.52, against 0.64) and settings 2-5 within one std of each other, so the end-of-run decays of "
         "settings 2-3 only cut learning short there: judge the schedule and regularizer conclusions in the paper profile.",
@@ -271,10 +281,10 @@ def run_stats(trial):
 
 STAT_COLUMNS = ["pixel_mean", "pixel_std"]
 STATS = [
-    Row("train", {"pixel_mean": 0.1307, "pixel_std": 0.3081}, {"split": "train", "inverse": False}),
-    Row("inverse train", {"pixel_mean": 0.8693, "pixel_std": 0.3081}, {"split": "train", "inverse": True}),
-    Row("test", {"pixel_mean": 0.1325, "pixel_std": 0.3104}, {"split": "test", "inverse": False}),
-    Row("inverse test", {"pixel_mean": 0.8675, "pixel_std": 0.3104}, {"split": "test", "inverse": True}),
+    reported("train", {"pixel_mean": 0.1307, "pixel_std": 0.3081}, {"split": "train", "inverse": False}),
+    reported("inverse train", {"pixel_mean": 0.8693, "pixel_std": 0.3081}, {"split": "train", "inverse": True}),
+    reported("test", {"pixel_mean": 0.1325, "pixel_std": 0.3104}, {"split": "test", "inverse": False}),
+    reported("inverse test", {"pixel_mean": 0.8675, "pixel_std": 0.3104}, {"split": "test", "inverse": True}),
 ]
 
 
@@ -321,15 +331,18 @@ INVERSE_CURVES = lenet5_figures.setting_curves(test="inverse_test_accuracy", tes
 # Without the layer, the inverse accuracy is over 30 points below the original one.
 collapses = column_beats(WITHOUT.name, "test_accuracy", "inverse_test_accuracy", by=0.30)
 
-inverse_mnist = lenet5_table(
-    "inverse_mnist", "LeNet-5 trained on MNIST, tested on MNIST and on its inverse 1 - x (fraction)", "mnist", [WITHOUT],
-    epochs=INVERSE_EPOCHS, columns=INVERSE_COLUMNS, curve="inverse_test_accuracy",
+INVERSE_TABLE = {"data": "mnist", **epochs_of(INVERSE_EPOCHS), "proportions": fractions_of_test(INVERSE_COLUMNS),
+                 "curve": "inverse_test_accuracy"}
+inverse_mnist = trained_table(
+    "inverse_mnist", "LeNet-5 trained on MNIST, tested on MNIST and on its inverse 1 - x (fraction)", INVERSE_COLUMNS, [WITHOUT],
+    **INVERSE_TABLE,
     conclusions=[Conclusion("on the inverse test set the accuracy collapses (over 30 points below the original test set)", collapses)],
     notes=[
+        profile_note(INVERSE_EPOCHS),
         INVERSE_NOTE,
         "The report gives the five inverse-set accuracies 0.3929, 0.4060, 0.4211, 0.4214, 0.5674; not the original-set one.",
     ],
-    figures_=[INVERSE_CURVES],
+    figures=[INVERSE_CURVES],
 )
 
 
@@ -337,9 +350,10 @@ inverse_samples = lenet5_figures.inverse_invariant_samples(
     "mnist", "mnist_inverse_samples.png",
     title="MNIST test images x, their inverse 1 - x, and the InverseInvariant layer's F(x) = x (1 - x) of both",
 )
-inverse_invariant = lenet5_table(
-    "inverse_invariant", "the same, with InverseInvariant F(x) = x (1 - x) as first layer (fraction)", "mnist", [WITHOUT, WITH],
-    epochs=INVERSE_EPOCHS, columns=INVERSE_COLUMNS, curve="inverse_test_accuracy",
+inverse_invariant = trained_table(
+    "inverse_invariant", "the same, with InverseInvariant F(x) = x (1 - x) as first layer (fraction)", INVERSE_COLUMNS,
+    [WITHOUT, WITH],
+    **INVERSE_TABLE,
     conclusions=[
         Conclusion(
             "with the layer, original and inverse accuracies are equal (within 0.5 points) and high (>= 0.97)",
@@ -348,9 +362,9 @@ inverse_invariant = lenet5_table(
         ),
         Conclusion("without the layer the inverse accuracy collapses (as in inverse_mnist)", collapses),
     ],
-    notes=[INVERSE_NOTE, "Row LeNet-5 is inverse_mnist's: the same trials, run once, and counted there."],
+    notes=[profile_note(INVERSE_EPOCHS), INVERSE_NOTE, "Row LeNet-5 is inverse_mnist's: the same trials, run once, and counted there."],
     repeats={WITHOUT.name: "inverse_mnist/" + WITHOUT.name},
-    figures_=[INVERSE_CURVES, inverse_samples],
+    figures=[INVERSE_CURVES, inverse_samples],
 )
 
 # ## Table: the report's t-SNE figure (Figure 8), quantified
@@ -371,7 +385,7 @@ def run_embedding(trial):
 
 tsne = Table(
     "tsne", "class separability of the three data sets' test images in a 2-D t-SNE (report Figure 8)", ["knn_accuracy"],
-    [Row(label, {"knn_accuracy": None}, {"dataset": name}) for name, label in EMBEDDED.items()], run_embedding,
+    [reported(label, {}, {"dataset": name}) for name, label in EMBEDDED.items()], run_embedding,
     row_data="dataset", trials=1, choices={"dataset": tuple(EMBEDDED)},
     profiles=by_profile(epochs=UNREAD_EPOCHS, points={"smoke": 40, "fast": 1000, "paper": 2000}),
     conclusions=[

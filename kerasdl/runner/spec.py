@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Mapping, Sequence
 
+from kerasdl import unstated
+
 PROFILES = ("smoke", "fast", "paper")
 OUTPUTS = ("probabilities", "probability", "margin")
 
@@ -72,7 +74,9 @@ class Table:
         name: the table's id in REPORTS.md.
         title: one line saying what it measures.
         columns: metric names with their unit (`test_accuracy_pct`, `train_ms_per_sample`, ...).
-        rows: the table's rows, in the report's order.
+        rows: the table's rows, in the report's order. A row's `paper` may leave out columns the
+            report prints nothing for, and the columns of `repeated_columns` (they take the numbers
+            of the column they repeat); the table fills them in.
         run: the trial function, `run(trial) -> TrialResult` (see `kerasdl.runner.execute.Trial`).
         data: the data set the trials use (`mnist`, `fashion_mnist`, `cifar10`, `svhn_cropped`,
             `disk`) or None: the paper's, where `data_setting` may name a stand-in.
@@ -88,7 +92,8 @@ class Table:
             profile's and the command line's.
         curve: the per-epoch history entry drawn in the training-curves figure, if any.
         conclusions: the report's claims to check.
-        notes: choices the report leaves unstated, and what differs from it, printed as footnotes.
+        notes: what differs from the report, and how its words are read, printed as footnotes;
+            the report's unstated choices add theirs (`Report.notes_of`).
         errata: errors of the report itself, printed under the table.
         figures: extra figure makers, `fn(summary, trials_by_row, out_dir) -> list of paths`.
         choices: the allowed values of settings that take one of a few (`{"backend": ("scratch",
@@ -160,6 +165,7 @@ class Table:
         unknown = [c for c in self.derived if c not in self.columns]
         if unknown:
             raise ValueError(f"table {self.name!r}: derived columns {unknown} are not among its columns")
+        object.__setattr__(self, "rows", tuple(self._completed(row) for row in self.rows))
         rows = [row.name for row in self.rows]
         if self.paper_spread not in ("std", "variance"):
             raise ValueError(f"table {self.name!r}: paper_spread must be 'std' or 'variance', not {self.paper_spread!r}")
@@ -178,6 +184,20 @@ class Table:
                             f"table {self.name!r}, conclusion {conclusion.claim!r}: no {what} {name!r}; "
                             f"the table's {what}s are {known}"
                         )
+
+    def _completed(self, row: Row) -> Row:
+        """`row` with a paper number (None: none printed) for every column, a repeated column's
+        numbers taken from the column it repeats."""
+        unknown = [c for c in (*row.paper, *row.paper_std, *row.paper_max) if c not in self.columns]
+        if unknown:
+            raise ValueError(f"table {self.name!r}, row {row.name!r}: paper numbers for {unknown}, not among its columns {list(self.columns)}")
+        paper, std, most = dict(row.paper), dict(row.paper_std), dict(row.paper_max)
+        for column, source in self.repeated_columns.items():
+            for numbers in (paper, std, most):
+                if column not in numbers and source in numbers:
+                    numbers[column] = numbers[source]
+        paper = {column: paper.get(column) for column in self.columns}
+        return dataclasses.replace(row, paper=paper, paper_std=std, paper_max=most)
 
     def data_name(self, settings: Mapping[str, Any]) -> str | None:
         """The data set the trials use under the merged `settings`."""
@@ -298,6 +318,11 @@ class Report:
     def choices_of(self, table: Table) -> list[Choice]:
         """The unstated choices whose setting `table`'s trials read."""
         return [c for c in self.unstated if not c.tables or table.name in c.tables]
+
+    def notes_of(self, table: Table) -> tuple[str, ...]:
+        """`table`'s footnotes: its own, then one per unstated choice its trials read
+        (`kerasdl.unstated.note`), so a choice's reasons are written once, in its declaration."""
+        return (*table.notes, *(unstated.note(choice) for choice in self.choices_of(table)))
 
     def table(self, name: str) -> Table:
         for table in self.tables:

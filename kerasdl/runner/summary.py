@@ -177,7 +177,7 @@ def summarize(plan: TablePlan, records: Sequence[tuple], elapsed_s: float) -> di
         "exact": table.exact,
         "repeats": dict(table.repeats),
         "repeated_columns": dict(table.repeated_columns),
-        "notes": _trials_note(plan) + _set_choices_note(plan) + _environment_note(records) + list(table.notes),
+        "notes": _trials_note(plan) + _set_choices_note(plan) + _environment_note(records) + list(plan.report.notes_of(table)),
         "errata": list(table.errata),
         "data": signature,
         # The folder given with --data-dir (None: $KERASDL_DATA_DIR, then tfds): figure makers
