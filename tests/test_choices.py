@@ -2,6 +2,7 @@
 
 import pytest
 from kerasdl.runner import Candidate, Choice, Report, Row, Table, RunOptions
+from kerasdl import unstated
 from kerasdl.runner.plan import plan_table
 
 def run(trial):
@@ -63,8 +64,12 @@ def test_a_choice_set_on_the_command_line_is_noted_beside_its_default(tmp_path):
         value: run_table(r, t, RunOptions("smoke", out=tmp_path, quiet=True, overrides={"optimizer": value}), echo=None)["notes"]
         for value in ("sgd", "adam")
     }
-    assert notes["sgd"] == []
-    assert notes["adam"] == ["This run sets optimizer `optimizer=adam` (`--set`); the footnote below names the tables' default, `sgd`."]
+    # The choice's own footnote (`Report.notes_of`) names the default; a run that sets another says so first.
+    assert notes["sgd"] == [unstated.note(c)]
+    assert notes["adam"] == [
+        "This run sets optimizer `optimizer=adam` (`--set`); the footnote below names the tables' default, `sgd`.",
+        unstated.note(c),
+    ]
 
 
 def test_any_other_setting_set_on_the_command_line_is_noted(tmp_path):

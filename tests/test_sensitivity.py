@@ -235,9 +235,10 @@ def test_the_page_says_what_each_report_depends_on(tmp_path, capsys):
     (inside / "t.sensitivity.json").write_text(json.dumps(doc))
     written = write_report(run)
     assert written.warnings == ["sensitivity toy/t.sensitivity.json: a malformed sensitivity document (KeyError: 'verdicts'); skipped"]
-    assert "a sign flip" not in written.md.read_text()
+    # (The candidate's why is also in the table's footnote on its choice: look for its sensitivity row.)
+    assert "| `-1` | a sign flip |" not in written.md.read_text()
     assert main(["report", "--out", str(run), "--sensitivity", str(tmp_path / "sensitivity")]) == 0
-    assert "a sign flip" in (run / "REPORT.md").read_text() and load_tables(run)[1] == []
+    assert "| `-1` | a sign flip |" in (run / "REPORT.md").read_text() and load_tables(run)[1] == []
 
 
 def test_a_table_and_its_sensitivity_share_one_out(tmp_path):
