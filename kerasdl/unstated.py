@@ -8,7 +8,7 @@ once, in the declaration.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 
 def value_text(value: Any) -> str:
